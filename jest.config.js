@@ -1,0 +1,4 @@
+/** Root jest config: runs every package's suite as one jest project each. */
+module.exports = {
+  projects: ['<rootDir>/packages/*/jest.config.js'],
+};

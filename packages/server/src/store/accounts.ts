@@ -1,0 +1,87 @@
+import type { Sqlite } from './database';
+
+export interface AccountRow {
+  id: string;
+  kind: 'user' | 'merchant' | 'system';
+  name: string;
+  tier: 'personal' | 'enterprise' | 'provider';
+  role: 'user' | 'merchant' | 'support' | 'auditor' | 'admin';
+  openid: string | null;
+  region: string | null;
+  fee_rate_bps: number | null;
+  code_ttl_seconds: number | null;
+  single_limit: number | null;
+  daily_limit: number | null;
+  created_at: number;
+}
+
+export interface SessionRow {
+  token_hash: string;
+  account_id: string;
+  device_id: string | null;
+  expires_at: number;
+}
+
+export interface AppRow {
+  app_id: string;
+  account_id: string;
+  secret: string;
+}
+
+/** SQL for accounts, sessions, merchant app credentials and request nonces. */
+export class AccountStore {
+  private readonly byIdStmt;
+  private readonly sessionStmt;
+  constructor(private readonly db: Sqlite) {
+    this.byIdStmt = db.prepare('SELECT * FROM accounts WHERE id = ?');
+    this.sessionStmt = db.prepare('SELECT * FROM sessions WHERE token_hash = ?');
+  }
+
+  insert(row: AccountRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO accounts (id, kind, name, tier, role, openid, region, fee_rate_bps, code_ttl_seconds, single_limit, daily_limit, created_at)
+         VALUES (@id, @kind, @name, @tier, @role, @openid, @region, @fee_rate_bps, @code_ttl_seconds, @single_limit, @daily_limit, @created_at)`,
+      )
+      .run(row);
+  }
+
+  byId(id: string): AccountRow | undefined {
+    return this.byIdStmt.get(id) as AccountRow | undefined;
+  }
+
+  byOpenid(openid: string): AccountRow | undefined {
+    return this.db.prepare('SELECT * FROM accounts WHERE openid = ?').get(openid) as AccountRow | undefined;
+  }
+
+  updateProfile(id: string, fields: { region?: string | null }): void {
+    if (fields.region !== undefined) this.db.prepare('UPDATE accounts SET region = ? WHERE id = ?').run(fields.region, id);
+  }
+
+  insertSession(row: SessionRow & { created_at: number }): void {
+    this.db
+      .prepare('INSERT INTO sessions (token_hash, account_id, device_id, expires_at, created_at) VALUES (@token_hash, @account_id, @device_id, @expires_at, @created_at)')
+      .run(row);
+  }
+
+  session(tokenHash: string): SessionRow | undefined {
+    return this.sessionStmt.get(tokenHash) as SessionRow | undefined;
+  }
+
+  insertApp(row: AppRow & { created_at: number }): void {
+    this.db.prepare('INSERT INTO apps (app_id, account_id, secret, created_at) VALUES (@app_id, @account_id, @secret, @created_at)').run(row);
+  }
+
+  app(appId: string): AppRow | undefined {
+    return this.db.prepare('SELECT app_id, account_id, secret FROM apps WHERE app_id = ?').get(appId) as AppRow | undefined;
+  }
+
+  /** Records a nonce; false when this app already used it (a replay). */
+  useNonce(appId: string, nonce: string, expiresAt: number): boolean {
+    return this.db.prepare('INSERT OR IGNORE INTO nonces (app_id, nonce, expires_at) VALUES (?, ?, ?)').run(appId, nonce, expiresAt).changes === 1;
+  }
+
+  purgeNonces(before: number): number {
+    return this.db.prepare('DELETE FROM nonces WHERE expires_at < ?').run(before).changes;
+  }
+}
