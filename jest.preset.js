@@ -4,6 +4,10 @@
  */
 const path = require('node:path');
 
+/** Dependencies published as ESM only; jest runs CommonJS, so swc transforms them too. */
+const ESM_ONLY = ['cookie'];
+const esm = ESM_ONLY.join('|');
+
 module.exports = function preset(dirname, overrides = {}) {
   return {
     rootDir: dirname,
@@ -16,6 +20,7 @@ module.exports = function preset(dirname, overrides = {}) {
         { jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true } }, module: { type: 'commonjs' } },
       ],
     },
+    transformIgnorePatterns: [`/node_modules/(?!\\.pnpm/(${esm})@)(?!(${esm})/)`],
     moduleNameMapper: {
       '^@hongbao/([a-z-]+)$': path.join(__dirname, 'packages/$1/src'),
     },

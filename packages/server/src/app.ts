@@ -1,0 +1,71 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { cryptoRandom, type RandomSource } from './domain/random';
+import { ChangeBus } from './events';
+import { registerAuth } from './http/auth';
+import { registerJsonBody } from './http/body';
+import { registerErrorHandling } from './http/errors';
+import { validatorCompiler } from './http/validation';
+import { registerRoutes } from './routes';
+import { createServices, type Services } from './services';
+import type { ServiceContext } from './services/context';
+import { createStores, SqliteDatabase } from './store';
+
+export interface AppOptions {
+  config: Config;
+  /** Injected time source; tests move it by hand. */
+  clock?: Clock;
+  /** Injected randomness for splits and salts; tests seed it. */
+  rng?: RandomSource;
+  /** An already open database (tests share one between app and assertions). */
+  database?: SqliteDatabase;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    hongbao: { ctx: ServiceContext; services: Services };
+  }
+}
+
+/**
+ * Builds the Hongbao API as a Fastify instance without listening, so tests can `inject` into it
+ * and `server.ts` can listen. Closing the app closes the database it opened.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const database = options.database ?? new SqliteDatabase(config.db, { synchronous: config.sqliteSynchronous });
+  database.migrate();
+  const ctx: ServiceContext = {
+    db: database,
+    stores: createStores(database),
+    clock: options.clock ?? systemClock,
+    rng: options.rng ?? cryptoRandom(),
+    config,
+    bus: new ChangeBus(),
+  };
+  const services = createServices(ctx);
+  services.keys.ensureKeys();
+
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    genReqId: () => `req_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+    requestIdHeader: false,
+    trustProxy: false,
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorate('hongbao', { ctx, services });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerJsonBody(app);
+  registerErrorHandling(app);
+  registerAuth(app, services.auth);
+  await registerRoutes(app, services, ctx);
+  if (!options.database) app.addHook('onClose', async () => database.close());
+  return app;
+}

@@ -1,0 +1,25 @@
+import { CreateSessionBody, ErrorBody, MeResponse, SessionResponse } from '@hongbao/protocol';
+import { actorOf } from '../http/auth';
+import type { RouteModule } from './types';
+import { userView } from './views';
+
+const sessions: RouteModule = (app, services) => {
+  app.post(
+    '/v1/sessions',
+    {
+      config: { auth: 'public' },
+      schema: { tags: ['sessions'], summary: 'Log in', body: CreateSessionBody, response: { 200: SessionResponse, 400: ErrorBody } },
+    },
+    async (request) => {
+      const { token, expiresAt, account } = services.auth.login(request.body);
+      return { token, expiresAt: new Date(expiresAt).toISOString(), user: userView(account) };
+    },
+  );
+
+  app.get('/v1/me', { schema: { tags: ['sessions'], summary: 'Profile, balance and today’s usage', response: { 200: MeResponse, 401: ErrorBody } } }, async (request) => {
+    const { account } = actorOf(request);
+    return { user: userView(account), wallet: services.wallet.wallet(account.id), usage: services.limits.usage(account) };
+  });
+};
+
+export default sessions;

@@ -1,0 +1,5 @@
+import type { ServiceContext } from './context';
+
+export class RefundSweeper {
+  constructor(readonly ctx: ServiceContext) {}
+}

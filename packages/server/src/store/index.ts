@@ -1,0 +1,33 @@
+import { AccountStore } from './accounts';
+import type { SqliteDatabase } from './database';
+import { IdempotencyStore } from './idempotency';
+import { LedgerStore, UsageStore } from './ledger';
+import { PacketStore } from './packets';
+import { CodeStore } from './codes';
+import { PaymentStore } from './payments';
+
+export { SqliteDatabase } from './database';
+
+/** Every table's SQL, one class per concern, all on the same SQLite connection. */
+export interface Stores {
+  accounts: AccountStore;
+  ledger: LedgerStore;
+  usage: UsageStore;
+  idempotency: IdempotencyStore;
+  packets: PacketStore;
+  codes: CodeStore;
+  payments: PaymentStore;
+}
+
+export function createStores(database: SqliteDatabase): Stores {
+  const db = database.db;
+  return {
+    accounts: new AccountStore(db),
+    ledger: new LedgerStore(db),
+    usage: new UsageStore(db),
+    idempotency: new IdempotencyStore(db),
+    packets: new PacketStore(db),
+    codes: new CodeStore(db),
+    payments: new PaymentStore(db),
+  };
+}

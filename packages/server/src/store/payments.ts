@@ -1,0 +1,5 @@
+import type { Sqlite } from './database';
+
+export class PaymentStore {
+  constructor(readonly db: Sqlite) {}
+}

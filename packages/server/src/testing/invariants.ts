@@ -1,0 +1,68 @@
+import type { SqliteDatabase } from '../store/database';
+
+/**
+ * The money invariants (SPEC section 1), checked straight from the tables. Returns every
+ * violation found; `assertInvariants` throws when there is any. Test suites run it after each
+ * scenario.
+ */
+export function findInvariantViolations(database: SqliteDatabase): string[] {
+  const db = database.db;
+  const problems: string[] = [];
+  const rows = <T>(sql: string) => db.prepare(sql).all() as T[];
+
+  const total = (db.prepare('SELECT COALESCE(SUM(balance), 0) AS s FROM ledger_accounts').get() as { s: number }).s;
+  if (total !== 0) problems.push(`ledger accounts sum to ${total}, not 0`);
+
+  for (const row of rows<{ id: string; balance: number; entries: number }>(
+    `SELECT a.id, a.balance, COALESCE(SUM(e.amount), 0) AS entries FROM ledger_accounts a
+     LEFT JOIN ledger_entries e ON e.ledger_account_id = a.id GROUP BY a.id HAVING a.balance != entries`,
+  )) problems.push(`ledger account ${row.id} has balance ${row.balance} but its entries sum to ${row.entries}`);
+
+  for (const row of rows<{ transfer_id: string; s: number }>('SELECT transfer_id, SUM(amount) AS s FROM ledger_entries GROUP BY transfer_id HAVING s != 0')) {
+    problems.push(`transfer ${row.transfer_id} legs sum to ${row.s}`);
+  }
+
+  for (const row of rows<{ id: string; type: string; balance: number }>('SELECT id, type, balance FROM ledger_accounts WHERE may_go_negative = 0 AND balance < 0')) {
+    problems.push(`${row.type} account ${row.id} is negative: ${row.balance}`);
+  }
+
+  for (const row of rows<{ id: string; total: number; count: number; shares: number; share_count: number }>(
+    `SELECT p.id, p.total, p.count, COALESCE(SUM(s.amount), 0) AS shares, COUNT(s.slot) AS share_count
+     FROM packets p LEFT JOIN packet_shares s ON s.packet_id = p.id GROUP BY p.id HAVING shares != p.total OR share_count != p.count`,
+  )) problems.push(`packet ${row.id}: ${row.share_count} shares sum to ${row.shares}, expected ${row.count} shares summing to ${row.total}`);
+
+  for (const row of rows<{ id: string; claimed_count: number; claimed_amount: number; n: number; s: number }>(
+    `SELECT p.id, p.claimed_count, p.claimed_amount, COUNT(c.id) AS n, COALESCE(SUM(c.amount), 0) AS s
+     FROM packets p LEFT JOIN claims c ON c.packet_id = p.id GROUP BY p.id HAVING n != p.claimed_count OR s != p.claimed_amount`,
+  )) problems.push(`packet ${row.id} records ${row.claimed_count} claims of ${row.claimed_amount} but has ${row.n} claims of ${row.s}`);
+
+  for (const row of rows<{ id: string; escrow: number; expected: number }>(
+    `SELECT p.id, a.balance AS escrow, p.total - p.claimed_amount - p.refunded_amount AS expected
+     FROM packets p JOIN ledger_accounts a ON a.id = p.escrow_account_id WHERE a.balance != p.total - p.claimed_amount - p.refunded_amount`,
+  )) problems.push(`packet ${row.id} escrow holds ${row.escrow}, expected ${row.expected}`);
+
+  for (const row of rows<{ id: string; slot: number; claim_amount: number; share_amount: number }>(
+    `SELECT c.id, c.slot, c.amount AS claim_amount, s.amount AS share_amount FROM claims c
+     JOIN packet_shares s ON s.packet_id = c.packet_id AND s.slot = c.slot WHERE c.amount != s.amount`,
+  )) problems.push(`claim ${row.id} took ${row.claim_amount} but slot ${row.slot} holds ${row.share_amount}`);
+
+  for (const row of rows<{ packet_id: string; user_id: string; n: number }>('SELECT packet_id, user_id, COUNT(*) AS n FROM claims GROUP BY packet_id, user_id HAVING n > 1')) {
+    problems.push(`user ${row.user_id} claimed packet ${row.packet_id} ${row.n} times`);
+  }
+
+  for (const row of rows<{ reference: string; n: number }>("SELECT reference, COUNT(*) AS n FROM transfers WHERE kind = 'packet.refund' GROUP BY reference HAVING n > 1")) {
+    problems.push(`packet ${row.reference} was refunded ${row.n} times`);
+  }
+  for (const row of rows<{ id: string; status: string; refunded_amount: number }>(
+    "SELECT id, status, refunded_amount FROM packets WHERE (status = 'refunded') != (refunded_at IS NOT NULL) OR (refunded_amount > 0 AND status != 'refunded')",
+  )) problems.push(`packet ${row.id} is ${row.status} with refunded amount ${row.refunded_amount}`);
+
+  for (const row of rows<{ id: string }>('SELECT id FROM payments WHERE fee < 0 OR fee > amount')) problems.push(`payment ${row.id} has a fee outside 0..amount`);
+
+  return problems;
+}
+
+export function assertInvariants(database: SqliteDatabase): void {
+  const problems = findInvariantViolations(database);
+  if (problems.length > 0) throw new Error(`Money invariants violated:\n  ${problems.join('\n  ')}`);
+}
