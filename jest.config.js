@@ -1,4 +1,5 @@
 /** Root jest config: runs every package's suite as one jest project each. */
 module.exports = {
   projects: ['<rootDir>/packages/*/jest.config.js'],
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };

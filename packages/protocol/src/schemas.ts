@@ -198,6 +198,17 @@ export type Claim = Static<typeof Claim>;
 export const ClaimsPage = Type.Object({ data: Type.Array(Claim), nextCursor: Nullable(Type.String()), luckiest: Nullable(Luckiest) });
 export type ClaimsPage = Static<typeof ClaimsPage>;
 
+export const PacketListQuery = Type.Object(
+  {
+    role: literals(['sent', 'received'] as const, { description: 'Packets the caller sent, or packets the caller claimed from' }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    cursor: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]*$' })),
+  },
+  { additionalProperties: false },
+);
+export type PacketListQuery = Static<typeof PacketListQuery>;
+export const PacketsPage = page(Packet);
+
 export const Fairness = Type.Object({ salt: Type.String(), shares: Type.Array(Fen), commitment: Type.String() });
 export type Fairness = Static<typeof Fairness>;
 export const FairnessResponse = Type.Object({ fairness: Fairness });
@@ -238,7 +249,13 @@ export type Code = Static<typeof Code>;
 export const CodeResponse = Type.Object({ code: Code });
 export type CodeResponse = Static<typeof CodeResponse>;
 
-export const IssueClaimCodeBody = Type.Object({ geofence: Type.Optional(Geofence) }, { additionalProperties: false });
+const CodeTtlSeconds = Type.Integer({
+  minimum: 30,
+  maximum: 3600,
+  description: 'Custom token validity, seconds (provider tier, full API); others get TIER_API_FORBIDDEN',
+});
+
+export const IssueClaimCodeBody = Type.Object({ geofence: Type.Optional(Geofence), ttlSeconds: Type.Optional(CodeTtlSeconds) }, { additionalProperties: false });
 export type IssueClaimCodeBody = Static<typeof IssueClaimCodeBody>;
 
 export const CreateCollectCodeBody = Type.Object(
@@ -247,6 +264,7 @@ export const CreateCollectCodeBody = Type.Object(
     scene: Type.Optional(SceneSchema),
     title: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     geofence: Type.Optional(Geofence),
+    ttlSeconds: Type.Optional(CodeTtlSeconds),
   },
   { additionalProperties: false },
 );
@@ -281,8 +299,14 @@ export const PublicKeys = Type.Object({
 
 // ---- claims and payments --------------------------------------------------------------------
 
+/** Send exactly one of `token` (a scanned code) or `packetId` (a share card in a chat). */
 export const ClaimBody = Type.Object(
-  { token: Type.String({ minLength: 1, maxLength: 512 }), deviceId: Type.Optional(DeviceId), location: Type.Optional(Location) },
+  {
+    token: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'A scanned claim-code token' })),
+    packetId: Type.Optional(Id),
+    deviceId: Type.Optional(DeviceId),
+    location: Type.Optional(Location),
+  },
   { additionalProperties: false },
 );
 export type ClaimBody = Static<typeof ClaimBody>;

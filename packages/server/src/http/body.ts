@@ -11,6 +11,8 @@ declare module 'fastify' {
 /** Parses JSON bodies while keeping the raw text. An empty body counts as `{}`. */
 export function registerJsonBody(app: FastifyInstance): void {
   app.decorateRequest('rawBody', '');
+  // The API speaks JSON only; any other media type is answered 415 rather than half-parsed.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
     request.rawBody = text;

@@ -19,6 +19,51 @@ export interface CodeRow {
   created_at: number;
 }
 
+/** SQL for dynamic codes. Every state change bumps `version`, which long-polls watch. */
 export class CodeStore {
-  constructor(readonly db: Sqlite) {}
+  private readonly byIdStmt;
+  private readonly insertStmt;
+  private readonly bumpStmt;
+  private readonly setStatusStmt;
+  private readonly recordPaymentStmt;
+  constructor(readonly db: Sqlite) {
+    this.byIdStmt = db.prepare('SELECT * FROM codes WHERE id = ?');
+    this.insertStmt = db.prepare(
+      `INSERT INTO codes (id, kind, owner_id, packet_id, status, version, fixed_amount, scene, title, geofence, ttl_seconds, scheme, same_amount_streak, last_amount, created_at)
+       VALUES (@id, @kind, @owner_id, @packet_id, @status, @version, @fixed_amount, @scene, @title, @geofence, @ttl_seconds, @scheme, @same_amount_streak, @last_amount, @created_at)`,
+    );
+    this.bumpStmt = db.prepare('UPDATE codes SET version = version + 1 WHERE id = ? RETURNING *');
+    this.setStatusStmt = db.prepare(
+      `UPDATE codes SET status = @status, version = version + 1,
+         same_amount_streak = CASE WHEN @resetStreak THEN 0 ELSE same_amount_streak END,
+         last_amount = CASE WHEN @resetStreak THEN NULL ELSE last_amount END
+       WHERE id = @id RETURNING *`,
+    );
+    this.recordPaymentStmt = db.prepare(
+      'UPDATE codes SET same_amount_streak = @streak, last_amount = @amount, status = @status, version = version + 1 WHERE id = @id RETURNING *',
+    );
+  }
+
+  byId(id: string): CodeRow | undefined {
+    return this.byIdStmt.get(id) as CodeRow | undefined;
+  }
+
+  insert(row: CodeRow): void {
+    this.insertStmt.run(row);
+  }
+
+  /** Bumps the version alone (a refresh); returns the updated row. */
+  bumpVersion(id: string): CodeRow {
+    return this.bumpStmt.get(id) as CodeRow;
+  }
+
+  /** Sets the status and bumps the version; `resetStreak` also clears the same-amount streak. */
+  setStatus(id: string, status: CodeRow['status'], resetStreak = false): CodeRow {
+    return this.setStatusStmt.get({ id, status, resetStreak: resetStreak ? 1 : 0 }) as CodeRow;
+  }
+
+  /** Stores the streak after a payment (and the status it leads to) and bumps the version. */
+  recordPayment(id: string, amount: number, streak: number, status: CodeRow['status']): CodeRow {
+    return this.recordPaymentStmt.get({ id, amount, streak, status }) as CodeRow;
+  }
 }

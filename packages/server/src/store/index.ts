@@ -4,6 +4,7 @@ import { IdempotencyStore } from './idempotency';
 import { LedgerStore, UsageStore } from './ledger';
 import { PacketStore } from './packets';
 import { CodeStore } from './codes';
+import { KeyStore } from './keys';
 import { PaymentStore } from './payments';
 
 export { SqliteDatabase } from './database';
@@ -16,6 +17,7 @@ export interface Stores {
   idempotency: IdempotencyStore;
   packets: PacketStore;
   codes: CodeStore;
+  keys: KeyStore;
   payments: PaymentStore;
 }
 
@@ -28,6 +30,7 @@ export function createStores(database: SqliteDatabase): Stores {
     idempotency: new IdempotencyStore(db),
     packets: new PacketStore(db),
     codes: new CodeStore(db),
+    keys: new KeyStore(db),
     payments: new PaymentStore(db),
   };
 }
