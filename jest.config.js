@@ -2,4 +2,6 @@
 module.exports = {
   projects: ['<rootDir>/packages/*/jest.config.js'],
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
+  // A global option: per-project configs cannot set it.
+  testTimeout: 30000,
 };

@@ -5,7 +5,7 @@
 const path = require('node:path');
 
 /** Dependencies published as ESM only; jest runs CommonJS, so swc transforms them too. */
-const ESM_ONLY = ['cookie'];
+const ESM_ONLY = ['cookie', 'content-disposition'];
 const esm = ESM_ONLY.join('|');
 
 module.exports = function preset(dirname, overrides = {}) {

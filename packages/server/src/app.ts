@@ -61,6 +61,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('hongbao', { ctx, services });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Group commit: answer only once this request's writes are committed.
+    await database.flush();
   });
   registerJsonBody(app);
   registerErrorHandling(app);

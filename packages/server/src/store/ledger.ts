@@ -31,7 +31,9 @@ export class LedgerStore {
   private readonly applyStmt;
   private readonly entryStmt;
   private readonly transferStmt;
+  private readonly createStmt;
   constructor(private readonly db: Sqlite) {
+    this.createStmt = db.prepare('INSERT INTO ledger_accounts (id, owner_id, type, may_go_negative) VALUES (?, ?, ?, ?)');
     this.findStmt = db.prepare('SELECT id FROM ledger_accounts WHERE owner_id = ? AND type = ?');
     this.applyStmt = db.prepare(
       'UPDATE ledger_accounts SET balance = balance + @amount WHERE id = @id AND (may_go_negative = 1 OR balance + @amount >= 0) RETURNING balance',
@@ -47,9 +49,7 @@ export class LedgerStore {
     const found = this.findStmt.get(ownerId, type) as { id: string } | undefined;
     if (found) return found.id;
     const id = newId('la');
-    this.db
-      .prepare('INSERT INTO ledger_accounts (id, owner_id, type, may_go_negative) VALUES (?, ?, ?, ?)')
-      .run(id, ownerId, type, type === 'sandbox' ? 1 : 0);
+    this.createStmt.run(id, ownerId, type, type === 'sandbox' ? 1 : 0);
     return id;
   }
 

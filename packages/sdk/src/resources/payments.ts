@@ -1,0 +1,17 @@
+import { APIResource } from '../core/resource';
+import type { RequestOptions } from '../core/transport';
+import { withToken } from '../internal/scanned';
+import type { CreatePaymentParams, Payment } from '../types';
+
+/** Paying into a collect code 收款码 (`POST /v1/payments`). */
+export class Payments extends APIResource {
+  /**
+   * Sends the code's owner a red packet of `amount` fen (or the code's fixed amount).
+   *
+   * @example
+   * const payment = await client.payments.create({ url: scannedText, amount: 20000, message: '新婚快乐' });
+   */
+  async create(params: CreatePaymentParams, options?: RequestOptions): Promise<Payment> {
+    return (await this.transport.request<{ payment: Payment }>({ method: 'POST', path: '/v1/payments', body: withToken(params), options })).payment;
+  }
+}
