@@ -1,18 +1,17 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { systemClock, type Clock } from './clock';
+import type { Clock } from './clock';
 import type { Config } from './config';
-import { cryptoRandom, type RandomSource } from './domain/random';
-import { ChangeBus } from './events';
+import type { RandomSource } from './domain/random';
 import { registerAuth } from './http/auth';
 import { registerJsonBody } from './http/body';
 import { registerErrorHandling } from './http/errors';
 import { validatorCompiler } from './http/validation';
 import { registerRoutes } from './routes';
 import { createServices, type Services } from './services';
-import type { ServiceContext } from './services/context';
-import { createStores, SqliteDatabase } from './store';
+import { createContext, type ServiceContext } from './services/context';
+import { SqliteDatabase } from './store';
 
 export interface AppOptions {
   config: Config;
@@ -38,14 +37,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
   const database = options.database ?? new SqliteDatabase(config.db, { synchronous: config.sqliteSynchronous });
   database.migrate();
-  const ctx: ServiceContext = {
-    db: database,
-    stores: createStores(database),
-    clock: options.clock ?? systemClock,
-    rng: options.rng ?? cryptoRandom(),
-    config,
-    bus: new ChangeBus(),
-  };
+  const ctx = createContext({ database, config, clock: options.clock, rng: options.rng });
   const services = createServices(ctx);
   services.keys.ensureKeys();
 

@@ -28,5 +28,9 @@ export async function registerRoutes(app: App, services: Services, ctx: ServiceC
       security: [{ session: [] }, { merchant: [] }],
     },
   });
+  // Public routes need no credentials: say so in the OpenAPI document too.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.auth === 'public' && route.schema) route.schema = { ...route.schema, security: [] };
+  });
   for (const module of MODULES) await module(app, services, ctx);
 }

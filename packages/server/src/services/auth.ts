@@ -51,6 +51,7 @@ export class AuthService {
       const token = `hbs_${randomBytes(24).toString('base64url')}`;
       const expiresAt = now + this.ctx.config.sessionTtlSeconds * 1000;
       accounts.insertSession({ token_hash: sha256Hex(token), account_id: account.id, device_id: body.deviceId ?? null, expires_at: expiresAt, created_at: now });
+      this.ctx.events.emit({ type: 'session.created', actorId: account.id, subjectId: account.id, accountIds: [account.id], amount: 0, data: { provider: body.provider, deviceId: body.deviceId ?? null }, at: now });
       return { token, expiresAt, account };
     });
   }
@@ -129,6 +130,7 @@ export class AuthService {
         created_at: now,
       });
       this.ctx.stores.accounts.insertApp({ app_id: appId, account_id: accountId, secret, created_at: now });
+      this.ctx.events.emit({ type: 'merchant.created', actorId: null, subjectId: accountId, accountIds: [accountId], amount: 0, data: { tier: body.tier, appId }, at: now });
     });
     return { accountId, appId, secret };
   }

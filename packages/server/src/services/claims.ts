@@ -59,6 +59,11 @@ export class ClaimService {
         { account: ledger.account(user.id, 'wallet'), amount },
       ], now);
       const current = taken.claimed_count === taken.count ? (packets.finish(packetId, now) ?? taken) : taken;
+      const concerned = [packet.sender_id, user.id];
+      this.ctx.events.emit({ type: 'packet.claimed', actorId: user.id, subjectId: packetId, accountIds: concerned, amount, data: { claimId: claim.id, slot: claim.slot }, at: now });
+      if (current.status === 'finished') {
+        this.ctx.events.emit({ type: 'packet.finished', actorId: null, subjectId: packetId, accountIds: [packet.sender_id], amount: 0, data: { luckiestClaimId: current.luckiest_claim_id }, at: now });
+      }
       this.ctx.db.onCommit(() => this.ctx.bus.notify(packetTopic(packetId)));
       return { claim: claimView(claim, user.name), packet: this.packets.view(current) };
     });

@@ -98,7 +98,7 @@ export class CodeService {
       if (code.status === 'revoked') fail('CODE_REVOKED', 'This code has been revoked; create a new one.');
       if (code.status === 'frozen') fail('CODE_FROZEN', 'This code is frozen pending review; unfreeze it first.');
       if (code.packet_id) this.assertClaimable(this.ctx.stores.packets.byId(code.packet_id)!);
-      return this.view(this.changed(this.ctx.stores.codes.bumpVersion(id)), publicBase);
+      return this.view(this.changed(this.ctx.stores.codes.bumpVersion(id), 'code.refreshed', actor.account.id), publicBase);
     });
   }
 
@@ -107,7 +107,7 @@ export class CodeService {
     return this.ctx.db.txSync(() => {
       const code = this.ownedCode(actor, id);
       if (code.status === 'revoked') return this.view(code, publicBase);
-      return this.view(this.changed(this.ctx.stores.codes.setStatus(id, 'revoked')), publicBase);
+      return this.view(this.changed(this.ctx.stores.codes.setStatus(id, 'revoked'), 'code.revoked', actor.account.id), publicBase);
     });
   }
 
@@ -122,7 +122,7 @@ export class CodeService {
       if (code!.owner_id !== actor.account.id && actor.account.role !== 'admin') fail('FORBIDDEN', 'Only the owner of a code or an admin can unfreeze it.');
       if (code!.status === 'revoked') fail('CODE_REVOKED', 'This code has been revoked and cannot be unfrozen.');
       if (code!.status === 'active') return this.view(code!, publicBase);
-      return this.view(this.changed(this.ctx.stores.codes.setStatus(id, 'active', true)), publicBase);
+      return this.view(this.changed(this.ctx.stores.codes.setStatus(id, 'active', true), 'code.unfrozen', actor.account.id), publicBase);
     });
   }
 
@@ -200,7 +200,7 @@ export class CodeService {
   recordPayment(code: CodeRow, amount: number): CodeRow {
     const streak = code.last_amount === amount ? code.same_amount_streak + 1 : 1;
     const status = streak >= SAME_AMOUNT_FREEZE_STREAK ? 'frozen' : code.status;
-    return this.changed(this.ctx.stores.codes.recordPayment(code.id, amount, streak, status));
+    return this.changed(this.ctx.stores.codes.recordPayment(code.id, amount, streak, status), status === 'frozen' ? 'code.frozen' : null, null);
   }
 
   /** A code the caller owns (NOT_FOUND when missing or not of `kind`, FORBIDDEN when someone else's). */
@@ -278,11 +278,13 @@ export class CodeService {
       created_at: this.ctx.clock.now(),
     };
     this.ctx.stores.codes.insert(row);
+    this.ctx.events.emit({ type: 'code.created', actorId: owner.id, subjectId: row.id, accountIds: [owner.id], amount: 0, data: { kind: row.kind, packetId: row.packet_id }, at: row.created_at });
     return row;
   }
 
-  /** Wakes the code's long-polls once the change commits. */
-  private changed(code: CodeRow): CodeRow {
+  /** Tells the change (when it is one worth an event) and wakes the code's long-polls once it commits. */
+  private changed(code: CodeRow, type: 'code.refreshed' | 'code.revoked' | 'code.unfrozen' | 'code.frozen' | null, actorId: string | null): CodeRow {
+    if (type) this.ctx.events.emit({ type, actorId, subjectId: code.id, accountIds: [code.owner_id], amount: 0, data: { version: code.version }, at: this.ctx.clock.now() });
     this.ctx.db.onCommit(() => this.ctx.bus.notify(codeChangeKey(code.id)));
     return code;
   }

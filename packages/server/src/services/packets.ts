@@ -129,6 +129,15 @@ export class PacketService {
         { account: ledger.account(sender.id, 'wallet'), amount: -total },
         { account: escrow, amount: total },
       ], now);
+      this.ctx.events.emit({
+        type: 'packet.created',
+        actorId: sender.id,
+        subjectId: id,
+        accountIds: row.recipient_id ? [sender.id, row.recipient_id] : [sender.id],
+        amount: total,
+        data: { mode, count, algorithm, scene, commitment: row.commitment, expiresAt: row.expires_at },
+        at: now,
+      });
       return this.view(row);
     });
   }

@@ -75,6 +75,15 @@ export class PaymentService {
         now,
       );
       payments.insert(row);
+      this.ctx.events.emit({
+        type: 'payment.received',
+        actorId: payer.id,
+        subjectId: row.id,
+        accountIds: [payer.id, owner.id],
+        amount,
+        data: { codeId: code.id, fee: row.fee, status: row.status },
+        at: now,
+      });
       this.codes.recordPayment(code, amount);
       return paymentView(row, payer.name);
     });

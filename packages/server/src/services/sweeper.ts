@@ -1,9 +1,7 @@
 import { systemClock, type Clock } from '../clock';
 import type { Config } from '../config';
-import { cryptoRandom } from '../domain/random';
-import { ChangeBus } from '../events';
-import { createStores, type SqliteDatabase } from '../store';
-import type { ServiceContext } from './context';
+import type { SqliteDatabase } from '../store';
+import { createContext, type ServiceContext } from './context';
 import { packetTopic } from './packets';
 
 export interface SweepOptions {
@@ -74,6 +72,11 @@ export class RefundSweeper {
           { account: ledger.account(refunded.sender_id, 'wallet'), amount: refunded.refunded_amount },
         ], now);
       }
+      const owner = refunded?.sender_id ?? packets.byId(packetId)?.sender_id;
+      if (expired && owner) this.ctx.events.emit({ type: 'packet.expired', actorId: null, subjectId: packetId, accountIds: [owner], amount: 0, data: {}, at: now });
+      if (refunded) {
+        this.ctx.events.emit({ type: 'packet.refunded', actorId: null, subjectId: packetId, accountIds: [refunded.sender_id], amount: refunded.refunded_amount, data: {}, at: now });
+      }
       if (expired || refunded) this.ctx.db.onCommit(() => this.ctx.bus.notify(packetTopic(packetId)));
       return { expired, refundedAmount: refunded?.refunded_amount ?? 0 };
     });
@@ -109,5 +112,5 @@ export class RefundSweeper {
  * served by another process are not woken by its changes; they see them at their timeout.
  */
 export function createRefundSweeper(database: SqliteDatabase, config: Config, clock: Clock = systemClock): RefundSweeper {
-  return new RefundSweeper({ db: database, stores: createStores(database), clock, rng: cryptoRandom(), config, bus: new ChangeBus() });
+  return new RefundSweeper(createContext({ database, config, clock }));
 }

@@ -25,6 +25,7 @@ export class WalletService {
         { account: ledger.account(PLATFORM, 'sandbox'), amount: -amount },
         { account: ledger.account(actor.account.id, 'wallet'), amount },
       ], now);
+      this.ctx.events.emit({ type: 'wallet.topup', actorId: actor.account.id, subjectId: actor.account.id, accountIds: [actor.account.id], amount, data: { rail: 'sandbox' }, at: now });
       return this.wallet(actor.account.id);
     });
   }

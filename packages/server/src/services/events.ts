@@ -1,0 +1,53 @@
+/**
+ * Domain events: what changed, told inside the transaction that changed it. Subscribers (the audit
+ * log, the webhook outbox) write their own rows in that same transaction, so a record exists if
+ * and only if the change committed. Subscribers must be synchronous and must not throw for
+ * ordinary input: a throw rolls the change back.
+ */
+export type DomainEventType =
+  | 'session.created'
+  | 'merchant.created'
+  | 'wallet.topup'
+  | 'packet.created'
+  | 'packet.claimed'
+  | 'packet.finished'
+  | 'packet.expired'
+  | 'packet.refunded'
+  | 'code.created'
+  | 'code.refreshed'
+  | 'code.revoked'
+  | 'code.frozen'
+  | 'code.unfrozen'
+  | 'payment.received';
+
+export interface DomainEvent {
+  type: DomainEventType;
+  /** The account that caused it, or null for the system (the sweeper, the breaker). */
+  actorId: string | null;
+  /** The resource it is about: a packet, code, payment or account id. */
+  subjectId: string;
+  /** Every account it concerns (sender, claimer, payee, …), for trails and webhook routing. */
+  accountIds: string[];
+  /** Money moved by it, fen (0 when none). */
+  amount: number;
+  data: Record<string, unknown>;
+  at: number;
+}
+
+export type DomainEventHandler = (event: DomainEvent) => void;
+
+export class DomainEvents {
+  private readonly handlers: DomainEventHandler[] = [];
+
+  subscribe(handler: DomainEventHandler): () => void {
+    this.handlers.push(handler);
+    return () => {
+      const index = this.handlers.indexOf(handler);
+      if (index >= 0) this.handlers.splice(index, 1);
+    };
+  }
+
+  emit(event: DomainEvent): void {
+    for (const handler of this.handlers) handler(event);
+  }
+}
