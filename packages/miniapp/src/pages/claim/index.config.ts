@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '领红包', enableShareAppMessage: true, enableShareTimeline: true });
