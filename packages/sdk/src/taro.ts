@@ -55,8 +55,11 @@ function messageOf(error: unknown): string {
  * as axios's own adapters do; a failed request rejects with `ECONNABORTED` for a timeout and
  * `ERR_NETWORK` otherwise; an aborted `signal` aborts the Taro request task.
  *
+ * Pass `{ request: (options) => Taro.request(options) }` rather than `Taro` on H5: Taro's H5
+ * build turns `Taro.request` into a named import, leaving the default object without it.
+ *
  * @example
- * const client = new Hongbao({ baseURL, adapter: createTaroAdapter(Taro) });
+ * const client = new Hongbao({ baseURL, adapter: createTaroAdapter({ request: (options) => Taro.request(options) }) });
  */
 export function createTaroAdapter(taro: TaroLike): AxiosAdapter {
   return (config) =>
