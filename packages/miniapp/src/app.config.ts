@@ -10,6 +10,9 @@ export default defineAppConfig({
     'pages/history/index',
     'pages/settings/index',
   ],
+  // Location is asked for only when a geofenced code needs it (see lib/location.ts).
+  permission: { 'scope.userLocation': { desc: '领取或支付限定区域的红包码时，用于确认你在该区域内' } },
+  requiredPrivateInfos: ['getLocation'],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#d93a2b',

@@ -7,7 +7,7 @@
 import { ERRORS, isErrorCode, type ErrorCode } from './protocol';
 import { translate, type Lang, type MessageKey } from './i18n';
 
-export type ErrorKind = 'api' | 'network' | 'timeout' | 'unknown';
+export type ErrorKind = 'api' | 'network' | 'timeout' | 'location' | 'unknown';
 
 export interface FriendlyError {
   kind: ErrorKind;
@@ -45,8 +45,24 @@ export function errorCodeOf(error: unknown): ErrorCode | undefined {
   return isErrorCode(candidate) ? candidate : undefined;
 }
 
+/**
+ * Thrown when a geofenced code needs the person's location and they did not give it (the prompt
+ * was refused, or location is off): words of its own, not a network error.
+ */
+export class LocationDeniedError extends Error {
+  override name = 'LocationDeniedError';
+}
+
+/** A geofenced code answered `OUT_OF_AREA` because the request carried no location (field `location`). */
+export function needsLocation(error: unknown): boolean {
+  if (errorCodeOf(error) !== 'OUT_OF_AREA' || !error || typeof error !== 'object') return false;
+  const details = error as { field?: unknown; error?: { field?: unknown } };
+  return (details.error?.field ?? details.field) === 'location';
+}
+
 function kindOf(error: unknown): ErrorKind {
   if (errorCodeOf(error)) return 'api';
+  if ((error as ErrorLike | undefined)?.name === 'LocationDeniedError') return 'location';
   const { name, code } = (error ?? {}) as ErrorLike;
   const label = `${typeof name === 'string' ? name : ''} ${typeof code === 'string' ? code : ''}`;
   if (/timeout|ECONNABORTED|ETIMEDOUT/i.test(label)) return 'timeout';
@@ -74,7 +90,7 @@ export function describeError(error: unknown, lang: Lang): FriendlyError {
       retryable: RETRYABLE_CODES.has(code),
     };
   }
-  const key: MessageKey = kind === 'network' ? 'networkError' : kind === 'timeout' ? 'timeoutError' : 'unknownError';
+  const key: MessageKey = kind === 'network' ? 'networkError' : kind === 'timeout' ? 'timeoutError' : kind === 'location' ? 'locationDenied' : 'unknownError';
   return { kind, message: translate(lang, key), needsLogin: false, retryable: kind !== 'unknown' };
 }
 

@@ -32,6 +32,7 @@ const MESSAGES = {
   scanOpen: { zh: '打开', en: 'Open' },
   scanInvalid: { zh: '这不是有效的红包码链接', en: 'That is not a valid code link' },
   continueDraft: { zh: '你有一个未发出的红包 {amount}，继续发送？', en: 'You have an unsent packet of {amount}. Continue?' },
+  draftOffer: { zh: '未发出的红包', en: 'Unsent packet' },
   continueDraftAction: { zh: '继续', en: 'Continue' },
   discardDraft: { zh: '放弃草稿', en: 'Discard draft' },
   greeting: { zh: '你好，{name}', en: 'Hello, {name}' },
@@ -55,7 +56,11 @@ const MESSAGES = {
   total: { zh: '总金额（元）', en: 'Total (yuan)' },
   perShare: { zh: '单个金额（元）', en: 'Amount each (yuan)' },
   count: { zh: '红包个数', en: 'Number of shares' },
-  recipient: { zh: '领取人 ID', en: 'Recipient ID' },
+  recipient: { zh: '领取人', en: 'Recipient' },
+  recipientPick: { zh: '从来往过的人中选择', en: 'Pick someone you have exchanged with' },
+  recipientContact: { zh: '发给 {name}', en: 'Send to {name}' },
+  recipientNoContacts: { zh: '还没有来往记录，可直接输入对方的用户 ID', en: 'No one in your history yet; type their user ID instead' },
+  recipientType: { zh: '或输入对方的用户 ID', en: "Or type the recipient's user ID" },
   recipientPlaceholder: { zh: '对方的用户 ID', en: "The recipient's user ID" },
   amountPlaceholder: { zh: '0.00', en: '0.00' },
   countPlaceholder: { zh: '填写个数', en: 'How many' },
@@ -117,6 +122,7 @@ const MESSAGES = {
   luckiestIs: { zh: '手气最佳：{name} {amount}', en: 'Luckiest: {name} {amount}' },
   collectRedirect: { zh: '这是收款码，去付款', en: 'This is a collect code; pay instead' },
   noToken: { zh: '链接里没有红包信息', en: 'This link has no packet in it' },
+  locationRetry: { zh: '允许获取位置并重试', en: 'Allow location and retry' },
   claimFromCard: { zh: '点击领取', en: 'Tap to claim' },
 
   // moments (single-page mode)
@@ -198,6 +204,10 @@ const MESSAGES = {
   // errors not from the server
   networkError: { zh: '网络不给力，请检查网络后重试。', en: 'The network is unavailable. Check your connection and retry.' },
   unknownError: { zh: '出了点问题，请稍后再试。', en: 'Something went wrong. Please try again later.' },
+  locationDenied: {
+    zh: '这个码只能在指定区域内使用，需要你的位置才能继续。请允许获取位置后重试。',
+    en: 'This code only works within an area, so it needs your location. Allow location access and retry.',
+  },
   timeoutError: { zh: '请求超时，请稍后重试。', en: 'The request timed out. Please retry.' },
 } as const satisfies Record<string, Record<Lang, string>>;
 

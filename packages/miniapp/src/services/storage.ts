@@ -14,3 +14,6 @@ export const taroStorage: KeyValueStorage = {
     Taro.removeStorageSync(key);
   },
 };
+
+/** Where the collect page keeps its collect code's id (the send page reads it to find recent payers). */
+export const COLLECT_CODE_KEY = 'hongbao.collectCode.v1';

@@ -21,6 +21,8 @@ export interface WeappHarness {
   render(page: string, query?: Record<string, string>): Promise<RenderedPage>;
   /** Every canvas context's recorded calls, by canvas id, up to its last `draw()`. */
   canvases: Map<string, CanvasCall[]>;
+  /** Canvas ids exported with `canvasToTempFilePath`, in order. */
+  exports: string[];
   requests: Array<{ method: string; url: string; body: unknown }>;
 }
 
@@ -45,6 +47,7 @@ export function loadWeapp(responder: Responder): WeappHarness {
   const g = global as unknown as Record<string, unknown>;
   const storage = new Map<string, unknown>();
   const canvases = new Map<string, CanvasCall[]>();
+  const exports: string[] = [];
   const requests: WeappHarness['requests'] = [];
   const pages: unknown[] = [];
   let appOptions: Record<string, unknown> = {};
@@ -112,6 +115,10 @@ export function loadWeapp(responder: Responder): WeappHarness {
         },
       };
     },
+    canvasToTempFilePath(options: { canvasId: string; success?: (r: unknown) => void; complete?: (r: unknown) => void }) {
+      exports.push(options.canvasId);
+      ok({ tempFilePath: `wxfile://tmp/${options.canvasId}.png`, errMsg: 'canvasToTempFilePath:ok' }, options);
+    },
     nextTick: (callback: () => void) => setTimeout(callback, 0),
     showToast: (options: object) => ok({ errMsg: 'showToast:ok' }, options),
     vibrateShort: (options: object) => ok({ errMsg: 'vibrateShort:ok' }, options),
@@ -123,6 +130,7 @@ export function loadWeapp(responder: Responder): WeappHarness {
 
   loaded = {
     canvases,
+    exports,
     requests,
     async render(page, query = {}) {
       nextQuery = query;

@@ -7,7 +7,13 @@ export const taroMock = {
   routerParams: {} as Record<string, string>,
   navigations: [] as Array<{ kind: string; url: string }>,
   shares: { appMessage: null as null | (() => unknown), timeline: null as null | (() => unknown) },
+  /** WeChat's launch scene (1154: opened from Moments in single-page mode). */
+  launchScene: 1001,
+  /** What `getLocation` answers; null: the person refused. */
+  location: null as null | { latitude: number; longitude: number },
   reset() {
+    this.launchScene = 1001;
+    this.location = null;
     storage.clear();
     this.routerParams = {};
     this.navigations = [];
@@ -33,7 +39,11 @@ const Taro = {
   showToast: async () => ({}),
   vibrateShort: async () => ({}),
   nextTick: (callback: () => void) => setTimeout(callback, 0),
-  getLaunchOptionsSync: () => ({ scene: 1001 }),
+  getLaunchOptionsSync: () => ({ scene: taroMock.launchScene }),
+  getLocation: async () => {
+    if (!taroMock.location) throw { errMsg: 'getLocation:fail auth deny' };
+    return { ...taroMock.location, errMsg: 'getLocation:ok' };
+  },
   getCurrentInstance: () => ({ page: {}, router: { params: taroMock.routerParams } }),
   createCanvasContext: () => ({ setFillStyle() {}, fillRect() {}, draw() {} }),
   createInnerAudioContext: () => ({ play() {}, destroy() {}, onEnded() {}, onError() {} }),

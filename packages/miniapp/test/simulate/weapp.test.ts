@@ -77,7 +77,7 @@ test('the send flow validates the amount against the tier limit before going on'
   await send.until((dom) => text(dom).includes('第 3 步'), 'step 3');
 });
 
-test('the code page draws a QR whose canvas calls decode to the code URL', async () => {
+test('the code page draws a QR whose canvas calls decode to the code URL, exported for the long-pressable image', async () => {
   const page = await weapp.render('pages/code/index', { packetId: 'pkt_1' });
   await page.until((dom) => text(dom).includes('秒后自动刷新'), 'the countdown');
   const deadline = Date.now() + 5_000;
@@ -90,4 +90,9 @@ test('the code page draws a QR whose canvas calls decode to the code URL', async
   const decoded = jsQR(rasterize(calls!, size, size), size, size);
   expect(decoded?.data).toBe(CODE_URL);
   expect(weapp.requests.some((request) => request.method === 'POST' && request.url.endsWith('/v1/packets/pkt_1/codes'))).toBe(true);
+
+  // A canvas cannot be long-pressed to scan: the drawing becomes an <Image show-menu-by-longpress>.
+  // (simulate does not render the resulting image's src, so the export call is what is checked)
+  expect(weapp.exports).toContain([...weapp.canvases.keys()][0]);
 });
+

@@ -9,9 +9,11 @@ import { useSinglePageMode } from '../../hooks/useLaunchScene';
 import { useRequest } from '../../hooks/useRequest';
 import { useT } from '../../hooks/useSettings';
 import { describeError, earlierClaimOf } from '../../lib/errors';
+import { withLocation } from '../../lib/location';
 import { formatFen, spokenAmount } from '../../lib/money';
 import { chatShare, momentsPreview, momentsShare } from '../../lib/share';
 import { api } from '../../services/client';
+import { taroLocate } from '../../services/location';
 import { deviceId } from '../../services/login';
 import { param, routes } from '../../services/routes';
 import { taroStorage } from '../../services/storage';
@@ -21,7 +23,7 @@ type Phase =
   | { kind: 'opening' }
   | { kind: 'claimed'; result: ClaimResult }
   | { kind: 'already'; amount: number; packetId?: string }
-  | { kind: 'failed'; code: string; message: string };
+  | { kind: 'failed'; code: string; message: string; retryable?: boolean };
 
 /** Minimum time the envelope spins, so the open animation is seen even on a fast network. */
 const OPEN_ANIMATION_MS = 900;
@@ -76,7 +78,9 @@ function ClaimView({ token, packetId }: { token: string | null; packetId: string
     const settle = (next: Phase) => setTimeout(() => setPhase(next), Math.max(0, OPEN_ANIMATION_MS - (Date.now() - started)));
     try {
       const target = token ? { token } : { packetId: packetId! };
-      const result = await api((client) => client.claims.create({ ...target, deviceId: deviceId(taroStorage) }));
+      const result = await api((client) =>
+        withLocation((location) => client.claims.create({ ...target, deviceId: deviceId(taroStorage), ...(location ? { location } : {}) }), taroLocate),
+      );
       setAnnouncement(t('claimedAnnounce', { amount: spokenAmount(result.claim.amount, lang), message: result.packet.message }));
       settle({ kind: 'claimed', result });
     } catch (error) {
@@ -88,7 +92,8 @@ function ClaimView({ token, packetId }: { token: string | null; packetId: string
       }
       const friendly = describeError(error, lang);
       setAnnouncement(friendly.message);
-      settle({ kind: 'failed', code: friendly.code ?? friendly.kind, message: friendly.message });
+      // Refusing the location prompt is the one failure a second tap can fix.
+      settle({ kind: 'failed', code: friendly.code ?? friendly.kind, message: friendly.message, retryable: friendly.kind === 'location' });
     }
   };
 
@@ -142,6 +147,13 @@ function ClaimView({ token, packetId }: { token: string | null; packetId: string
           <Text className="claim-failed" role="alert" data-code={phase.code}>
             {phase.message}
           </Text>
+        ) : null}
+        {phase.kind === 'failed' && phase.retryable ? (
+          <View className="location-ask">
+            <Button className="btn btn--small location-retry" aria-label={t('locationRetry')} onClick={open}>
+              {t('locationRetry')}
+            </Button>
+          </View>
         ) : null}
       </View>
 

@@ -15,9 +15,7 @@ import { shortTime } from '../../lib/history';
 import { formatFen, spokenAmount } from '../../lib/money';
 import { announcer } from '../../services/announcer';
 import { api } from '../../services/client';
-import { taroStorage } from '../../services/storage';
-
-const COLLECT_CODE_KEY = 'hongbao.collectCode.v1';
+import { COLLECT_CODE_KEY, taroStorage } from '../../services/storage';
 
 /** The owner's collect code: a refreshing QR, payments arriving live, each announced by voice. */
 export default function Collect() {
@@ -39,7 +37,7 @@ export default function Collect() {
         const stored = taroStorage.get(COLLECT_CODE_KEY);
         if (typeof stored === 'string') {
           try {
-            return await client.collectCodes.retrieve(stored, { signal });
+            return await client.collectCodes.retrieve(stored, {}, { signal });
           } catch (error) {
             const code = errorCodeOf(error);
             if (code !== 'NOT_FOUND' && code !== 'CODE_REVOKED' && code !== 'FORBIDDEN') throw error;
@@ -117,7 +115,8 @@ export default function Collect() {
           </View>
         ))}
         {lastArrival ? (
-          <Text className="last-arrival" role="status">
+          // Shown, not announced: the page's live region already speaks it (spoken amount wording).
+          <Text className="last-arrival">
             {t('paymentArrived', { amount: formatFen(lastArrival.amount) })}
           </Text>
         ) : null}

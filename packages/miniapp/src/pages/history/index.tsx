@@ -8,6 +8,7 @@ import { useRequest } from '../../hooks/useRequest';
 import { useT } from '../../hooks/useSettings';
 import { paymentRows, shortTime } from '../../lib/history';
 import type { MessageKey } from '../../lib/i18n';
+import { spokenAmount } from '../../lib/money';
 import { api } from '../../services/client';
 import { routes } from '../../services/routes';
 
@@ -20,7 +21,7 @@ const TABS: Array<{ tab: Tab; label: MessageKey }> = [
 
 /** Sent and received packets, and payments in and out. */
 export default function History() {
-  const { t } = useT();
+  const { t, lang } = useT();
   const [tab, setTab] = useState<Tab>('sent');
   const packets = useRequest(
     (signal) => api((client) => client.packets.list({ role: tab === 'received' ? 'received' : 'sent', limit: 50 }, { signal })),
@@ -31,7 +32,7 @@ export default function History() {
 
   return (
     <Screen name="history">
-      <View className="tabs" role="tablist">
+      <View className="tabs" role="tablist" aria-label={t('historyTitle')}>
         {TABS.map((option) => (
           <Button
             key={option.tab}
@@ -46,14 +47,14 @@ export default function History() {
         ))}
       </View>
       <ErrorNotice error={tab === 'payments' ? entries.error : packets.error} onRetry={tab === 'payments' ? entries.reload : packets.reload} />
-      <View className="card list" role="list">
+      <View className="card list" role="list" aria-label={t(TABS.find((option) => option.tab === tab)!.label)}>
         {tab !== 'payments'
           ? (packets.data?.data ?? []).map((packet) => (
               <Button
                 key={packet.id}
                 className="list-row"
                 role="listitem"
-                aria-label={`${packet.message} ${packet.claimedCount}/${packet.count}`}
+                aria-label={`${tab === 'sent' ? packet.message : t('packetFrom', { name: packet.senderName })} ${spokenAmount(packet.total, lang)} ${packet.claimedCount}/${packet.count}`}
                 onClick={() => Taro.navigateTo({ url: routes.detail(packet.id) })}
               >
                 <View className="list-row__main">
@@ -66,7 +67,12 @@ export default function History() {
               </Button>
             ))
           : paymentRows(entries.data?.data ?? []).map((row) => (
-              <View key={row.id} className={`list-row payment-${row.direction}`} role="listitem">
+              <View
+                key={row.id}
+                className={`list-row payment-${row.direction}`}
+                role="listitem"
+                aria-label={`${row.direction === 'in' ? t('paymentIn') : t('paymentOut')} ${spokenAmount(row.amount, lang)}`}
+              >
                 <View className="list-row__main">
                   <Text className="list-row__title">{row.direction === 'in' ? t('paymentIn') : t('paymentOut')}</Text>
                   <Text className="list-row__meta">{shortTime(row.createdAt)}</Text>

@@ -74,7 +74,7 @@ export default function Home() {
       <ErrorNotice error={me.error ?? actionError} onRetry={me.reload} />
 
       {draft ? (
-        <View className="card draft-offer" role="region" aria-label={t('continueDraftAction')}>
+        <View className="card draft-offer" role="region" aria-label={t('draftOffer')}>
           <Text>{t('continueDraft', { amount: draftBody ? formatFen(draftBody.total) : '—' })}</Text>
           <View className="row">
             <Button className="btn btn--primary btn--small" aria-label={t('continueDraftAction')} onClick={() => Taro.navigateTo({ url: routes.send() })}>

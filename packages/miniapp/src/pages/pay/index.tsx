@@ -10,11 +10,15 @@ import { useT } from '../../hooks/useSettings';
 import { randomId } from '../../lib/ids';
 import { fenToInput, formatFen, parseYuan, spokenAmount } from '../../lib/money';
 import { SCENE_INFO, SCENES, type Scene } from '../../lib/protocol';
+import { withLocation } from '../../lib/location';
 import { checkMessage } from '../../lib/validation';
 import { api } from '../../services/client';
+import { taroLocate } from '../../services/location';
 import { deviceId } from '../../services/login';
 import { param, routes } from '../../services/routes';
 import { taroStorage } from '../../services/storage';
+
+const newPaymentKeys = () => ({ plain: randomId('payment'), located: randomId('payment') });
 
 /** The payer's side of a collect code: pick a scene preset or type an amount, add a message, pay. */
 export default function Pay() {
@@ -30,8 +34,10 @@ export default function Pay() {
   const [paying, setPaying] = useState(false);
   const [payError, setPayError] = useState<unknown>();
   const [paid, setPaid] = useState<Payment | null>(null);
-  // One key per payment on this screen: a retried tap can never pay twice.
-  const [idempotencyKey, setIdempotencyKey] = useState(() => randomId('payment'));
+  // One key per payment on this screen, so a retried tap can never pay twice; a geofenced code's
+  // second attempt (with the location) is a different request, so it has a key of its own.
+  const [keys, setKeys] = useState(newPaymentKeys);
+  const renewKeys = () => setKeys(newPaymentKeys());
 
   const amount = collect?.fixedAmount ?? parseYuan(amountText);
   const singleLimit = me.data?.usage.singleLimit ?? Infinity;
@@ -50,7 +56,7 @@ export default function Pay() {
     const recommended = SCENE_INFO[name].recommended.min;
     setAmountText(fenToInput(Math.min(recommended, Number.isFinite(singleLimit) ? singleLimit : recommended)));
     setMessage(SCENE_INFO[name].defaultMessage);
-    setIdempotencyKey(randomId('payment'));
+    renewKeys();
   };
 
   const pay = async () => {
@@ -58,10 +64,11 @@ export default function Pay() {
     setPaying(true);
     setPayError(undefined);
     try {
+      const body = { token, amount: collect?.fixedAmount ? undefined : amount, message: message.trim() || undefined, deviceId: deviceId(taroStorage) };
       const payment = await api((client) =>
-        client.payments.create(
-          { token, amount: collect?.fixedAmount ? undefined : amount, message: message.trim() || undefined, deviceId: deviceId(taroStorage) },
-          { idempotencyKey },
+        withLocation(
+          (location) => client.payments.create(location ? { ...body, location } : body, { idempotencyKey: location ? keys.located : keys.plain }),
+          taroLocate,
         ),
       );
       setPaid(payment);
@@ -120,7 +127,7 @@ export default function Pay() {
                 aria-label={t('payAmount')}
                 onInput={(event) => {
                   setAmountText(event.detail.value);
-                  setIdempotencyKey(randomId('payment'));
+                  renewKeys();
                 }}
               />
               {amountIssue ? <Text className="field-error" role="alert">{amountIssue}</Text> : null}
@@ -133,7 +140,7 @@ export default function Pay() {
             aria-label={t('payMessage')}
             onInput={(event) => {
               setMessage(event.detail.value);
-              setIdempotencyKey(randomId('payment'));
+              renewKeys();
             }}
           />
           {messageIssue ? <Text className="field-error" role="alert">{t(messageIssue.key, messageIssue.params)}</Text> : null}

@@ -6,14 +6,16 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Screen } from '../../components/Screen';
 import { useRequest } from '../../hooks/useRequest';
 import { useT } from '../../hooks/useSettings';
+import { contactLabel, recentContacts } from '../../lib/contacts';
 import { bodyOf, type Draft, type DraftFields } from '../../lib/drafts';
 import { formatFen, fenToInput } from '../../lib/money';
 import { MAX_MESSAGE_LENGTH, SCENE_INFO, SCENES, TIER_POLICIES } from '../../lib/protocol';
 import { checkAmount, checkMessage, checkRecipient, suggestedTotal, type PacketMode, type SendLimits } from '../../lib/validation';
 import type { MessageKey } from '../../lib/i18n';
-import { api } from '../../services/client';
+import { api, currentUser } from '../../services/client';
 import { drafts } from '../../services/drafts';
 import { routes } from '../../services/routes';
+import { COLLECT_CODE_KEY, taroStorage } from '../../services/storage';
 import { StepHeader } from './StepHeader';
 
 const MODES: Array<{ mode: PacketMode; label: MessageKey; hint: MessageKey }> = [
@@ -43,6 +45,23 @@ export default function Send() {
   const recipientIssue = checkRecipient(draft.mode, draft.recipient);
   const messageIssue = checkMessage(draft.message);
   const body = bodyOf(draft);
+  const pickingRecipient = draft.mode === 'exclusive' && draft.step === 2;
+  const contacts = useRequest(
+    (signal) =>
+      api(async (client) => {
+        const [received, sent] = await Promise.all([
+          client.packets.list({ role: 'received', limit: 50 }, { signal }),
+          client.packets.list({ role: 'sent', limit: 50 }, { signal }),
+        ]);
+        const collectCodeId = taroStorage.get(COLLECT_CODE_KEY);
+        // Payers are a bonus: without a collect code (or if it is gone) the list still works.
+        const payments =
+          typeof collectCodeId === 'string' ? await client.collectCodes.payments(collectCodeId, { limit: 50 }, { signal }).then((page) => page.data, () => []) : [];
+        return recentContacts({ received: received.data, sent: sent.data, payments }, currentUser()?.id ?? null);
+      }),
+    [pickingRecipient],
+    pickingRecipient,
+  );
 
   const edit = (fields: Partial<DraftFields>) => {
     setSubmitError(undefined);
@@ -157,11 +176,32 @@ export default function Send() {
           ) : (
             <>
               <Text className="field-label">{t('recipient')}</Text>
+              {contacts.data && contacts.data.length > 0 ? (
+                <View className="chips contacts" role="radiogroup" aria-label={t('recipientPick')}>
+                  {contacts.data.map((contact) => (
+                    <Button
+                      key={contact.id}
+                      className={`chip contact${draft.recipient === contact.id ? ' chip--selected' : ''}`}
+                      role="radio"
+                      aria-checked={draft.recipient === contact.id}
+                      aria-label={t('recipientContact', { name: contactLabel(contact) })}
+                      onClick={() => edit({ recipient: contact.id })}
+                    >
+                      {contactLabel(contact)}
+                    </Button>
+                  ))}
+                </View>
+              ) : contacts.loading ? (
+                <Text className="hint">{t('loading')}</Text>
+              ) : (
+                <Text className="hint contacts__empty">{t('recipientNoContacts')}</Text>
+              )}
+              <Text className="field-label">{t('recipientType')}</Text>
               <Input
                 className="input recipient-input"
                 value={draft.recipient}
                 placeholder={t('recipientPlaceholder')}
-                aria-label={t('recipient')}
+                aria-label={t('recipientType')}
                 onInput={(event) => edit({ recipient: event.detail.value })}
               />
               {draft.recipient !== '' && recipientIssue ? <Text className="field-error" role="alert">{issueText(recipientIssue)}</Text> : null}
@@ -169,7 +209,7 @@ export default function Send() {
           )}
           {limits ? <Text className="hint limits-hint">{t('limitsHint', { single: formatFen(limits.singleLimit), remaining: formatFen(limits.remainingToday) })}</Text> : null}
           {amountCheck?.ok && body ? <Amount className="total-preview" fen={body.total} /> : null}
-          <View className="row">
+          <View className="button-row">
             <Button className="btn btn--ghost" aria-label={t('previous')} onClick={() => goTo(1)}>
               {t('previous')}
             </Button>
@@ -193,7 +233,7 @@ export default function Send() {
           />
           <Text className="hint">{t('messageCount', { used: Array.from(draft.message).length, max: MAX_MESSAGE_LENGTH })}</Text>
           {messageIssue ? <Text className="field-error message-error" role="alert">{issueText(messageIssue)}</Text> : null}
-          <View className="row">
+          <View className="button-row">
             <Button className="btn btn--ghost" aria-label={t('previous')} onClick={() => goTo(2)}>
               {t('previous')}
             </Button>
@@ -226,7 +266,7 @@ export default function Send() {
               <Text className="hint">{t('draftSaved')}</Text>
             </View>
           ) : null}
-          <View className="row">
+          <View className="button-row">
             <Button className="btn btn--ghost" aria-label={t('previous')} disabled={submitting} onClick={() => goTo(3)}>
               {t('previous')}
             </Button>

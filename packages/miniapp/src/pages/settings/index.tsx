@@ -15,7 +15,7 @@ export default function Settings() {
     <Screen name="settings">
       <View className="card">
         <Text className="section-title">{t('language')}</Text>
-        <View className="row" role="radiogroup" aria-label={t('language')}>
+        <View className="chips" role="radiogroup" aria-label={t('language')}>
           {LANGS.map((lang) => (
             <Button
               key={lang}
