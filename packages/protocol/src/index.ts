@@ -4,3 +4,4 @@ export * from './errors';
 export * from './scenes';
 export * from './signing';
 export * from './schemas';
+export * from './risk';

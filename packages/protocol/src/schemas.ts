@@ -333,7 +333,7 @@ export const Payment = Type.Object({
   amount: Fen,
   fee: Fen,
   message: Type.String(),
-  status: literals(['completed', 'pending_settlement'] as const),
+  status: literals(['completed', 'pending_settlement', 'refunded'] as const),
   createdAt: Timestamp,
 });
 export type Payment = Static<typeof Payment>;
@@ -362,3 +362,162 @@ export const MerchantCredentials = Type.Object({ accountId: Id, appId: Type.Stri
 export type MerchantCredentials = Static<typeof MerchantCredentials>;
 
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+
+// ---- merchant operations: webhooks, refunds, settlements, batches, statistics ----------------
+
+/** The webhook event types of SPEC section 8. */
+export const WEBHOOK_EVENT_TYPES = [
+  'packet.created',
+  'packet.claimed',
+  'packet.finished',
+  'packet.refunded',
+  'code.frozen',
+  'payment.received',
+  'settlement.completed',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export const WebhookEventTypeSchema = literals(WEBHOOK_EVENT_TYPES);
+
+export const CreateWebhookEndpointBody = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s/]+', description: 'Where events are POSTed (http or https)' }),
+    events: Type.Optional(Type.Array(WebhookEventTypeSchema, { minItems: 1, uniqueItems: true, description: 'Event types to send; all of them when left out' })),
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateWebhookEndpointBody = Static<typeof CreateWebhookEndpointBody>;
+export const WebhookEndpoint = Type.Object({
+  id: Id,
+  url: Type.String(),
+  events: Type.Array(WebhookEventTypeSchema),
+  description: Nullable(Type.String()),
+  status: literals(['enabled', 'deleted'] as const),
+  createdAt: Timestamp,
+});
+export type WebhookEndpoint = Static<typeof WebhookEndpoint>;
+export const WebhookEndpointResponse = Type.Object({ endpoint: WebhookEndpoint });
+/** The endpoint as created, with its signing secret: the only time the secret is shown. */
+export const CreatedWebhookEndpoint = Type.Object({
+  endpoint: WebhookEndpoint,
+  secret: Type.String({ description: 'Signing secret of this endpoint; shown once, at creation' }),
+});
+export type CreatedWebhookEndpoint = Static<typeof CreatedWebhookEndpoint>;
+export const WebhookEndpointsPage = page(WebhookEndpoint);
+
+export const WebhookDeliveryStatus = literals(['pending', 'delivering', 'succeeded', 'dead'] as const);
+export const WebhookDelivery = Type.Object({
+  id: Id,
+  eventId: Id,
+  eventType: WebhookEventTypeSchema,
+  endpointId: Id,
+  status: WebhookDeliveryStatus,
+  attempts: Type.Integer({ minimum: 0 }),
+  nextAttemptAt: Nullable(Timestamp),
+  retryUntil: Timestamp,
+  lastStatusCode: Nullable(Type.Integer()),
+  lastError: Nullable(Type.String()),
+  createdAt: Timestamp,
+  deliveredAt: Nullable(Timestamp),
+});
+export type WebhookDelivery = Static<typeof WebhookDelivery>;
+export const WebhookDeliveryResponse = Type.Object({ delivery: WebhookDelivery });
+export const WebhookDeliveriesPage = page(WebhookDelivery);
+export const WebhookDeliveriesQuery = Type.Composite(
+  [PageQuery, Type.Object({ endpointId: Type.Optional(Id), status: Type.Optional(WebhookDeliveryStatus) })],
+  { additionalProperties: false },
+);
+export type WebhookDeliveriesQuery = Static<typeof WebhookDeliveriesQuery>;
+
+/** A payment given back to its payer before its day is settled (the fee is then not charged). */
+export const PaymentRefund = Type.Object({ paymentId: Id, payerId: Id, amount: PositiveFen, createdAt: Timestamp });
+export type PaymentRefund = Static<typeof PaymentRefund>;
+export const PaymentRefundResponse = Type.Object({ refund: PaymentRefund });
+
+export const BusinessDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD in Asia/Shanghai' });
+export const Settlement = Type.Object({
+  id: Id,
+  merchantId: Id,
+  day: BusinessDay,
+  paymentCount: Type.Integer({ minimum: 0 }),
+  gross: Fen,
+  refunds: Fen,
+  fees: Fen,
+  net: Fen,
+  createdAt: Timestamp,
+});
+export type Settlement = Static<typeof Settlement>;
+export const SettlementResponse = Type.Object({ settlement: Settlement });
+export const SettlementsPage = page(Settlement);
+export const SettlementsQuery = Type.Composite([PageQuery, Type.Object({ day: Type.Optional(BusinessDay) })], { additionalProperties: false });
+export type SettlementsQuery = Static<typeof SettlementsQuery>;
+
+export const BATCH_MAX_ITEMS = 10_000;
+export const BatchType = literals(['packets', 'collect-codes'] as const);
+/**
+ * Send `items` (each a `POST /v1/packets` or `POST /v1/collect-codes` body) or `csv` (a header row
+ * naming those fields, then one row per item), not both.
+ */
+export const CreateBatchBody = Type.Object(
+  {
+    type: BatchType,
+    items: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: BATCH_MAX_ITEMS })),
+    csv: Type.Optional(Type.String({ minLength: 1, maxLength: 4 * 1024 * 1024 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateBatchBody = Static<typeof CreateBatchBody>;
+export const Batch = Type.Object({
+  id: Id,
+  type: BatchType,
+  status: literals(['running', 'completed'] as const),
+  total: Type.Integer({ minimum: 1 }),
+  succeeded: Type.Integer({ minimum: 0 }),
+  failed: Type.Integer({ minimum: 0 }),
+  createdAt: Timestamp,
+  completedAt: Nullable(Timestamp),
+});
+export type Batch = Static<typeof Batch>;
+export const BatchResponse = Type.Object({ batch: Batch });
+export const BatchItem = Type.Object({
+  seq: Type.Integer({ minimum: 0, description: 'Position in the request, from 0' }),
+  status: literals(['pending', 'succeeded', 'failed'] as const),
+  resultId: Nullable(Id),
+  error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
+});
+export type BatchItem = Static<typeof BatchItem>;
+export const BatchItemsPage = page(BatchItem);
+
+export const CampaignStatsQuery = Type.Object(
+  {
+    batchId: Type.Optional(Id),
+    from: Type.Optional(BusinessDay),
+    to: Type.Optional(BusinessDay),
+    granularity: Type.Optional(literals(['day', 'hour'] as const, { default: 'day' })),
+  },
+  { additionalProperties: false },
+);
+export type CampaignStatsQuery = Static<typeof CampaignStatsQuery>;
+const CampaignCounts = {
+  issuedPackets: Type.Integer({ minimum: 0 }),
+  issuedShares: Type.Integer({ minimum: 0 }),
+  issuedAmount: Fen,
+  claimedShares: Type.Integer({ minimum: 0 }),
+  claimedAmount: Fen,
+};
+export const CampaignStatsPoint = Type.Object({
+  period: Type.String({ description: 'YYYY-MM-DD, or YYYY-MM-DDTHH for hours, Asia/Shanghai' }),
+  ...CampaignCounts,
+  conversion: Type.Number({ minimum: 0, maximum: 1, description: 'Shares claimed so far over shares issued so far' }),
+});
+export type CampaignStatsPoint = Static<typeof CampaignStatsPoint>;
+export const CampaignStats = Type.Object({
+  merchantId: Id,
+  batchId: Nullable(Id),
+  ...CampaignCounts,
+  refundedAmount: Fen,
+  conversion: Type.Number({ minimum: 0, maximum: 1, description: 'claimedShares / issuedShares (0 when nothing was issued)' }),
+  series: Type.Array(CampaignStatsPoint),
+});
+export type CampaignStats = Static<typeof CampaignStats>;
+export const CampaignStatsResponse = Type.Object({ stats: CampaignStats });

@@ -2,6 +2,7 @@ import { systemClock, type Clock } from './core/clock';
 import { InvalidArgumentError } from './core/errors';
 import { Transport, type Adapter, type Auth } from './core/transport';
 import { webhooks } from './core/webhooks';
+import { Batches } from './resources/batches';
 import { Claims } from './resources/claims';
 import { Codes } from './resources/codes';
 import { CollectCodes } from './resources/collect-codes';
@@ -12,7 +13,11 @@ import { Packets } from './resources/packets';
 import { Payments } from './resources/payments';
 import { Scenes } from './resources/scenes';
 import { Sessions } from './resources/sessions';
+import { Settlements } from './resources/settlements';
+import { Stats } from './resources/stats';
 import { Wallet } from './resources/wallet';
+import { WebhookDeliveries } from './resources/webhook-deliveries';
+import { WebhookEndpoints } from './resources/webhook-endpoints';
 
 /** Options of a {@link Hongbao} client. Any other key is rejected. */
 export interface ClientOptions {
@@ -96,7 +101,7 @@ export class Hongbao {
   readonly codes: Codes;
   /** Claiming shares. */
   readonly claims: Claims;
-  /** Paying into collect codes. */
+  /** Paying into collect codes, and merchants' refunds before settlement. */
   readonly payments: Payments;
   /** A collect code's incoming payments, also as a live stream. */
   readonly collectCodes: CollectCodes;
@@ -106,6 +111,16 @@ export class Hongbao {
   readonly keys: Keys;
   /** Development-mode helpers (`dev.merchants.create`). */
   readonly dev: Dev;
+  /** Merchants' webhook endpoints: create (the secret is shown once), list, del. */
+  readonly webhookEndpoints: WebhookEndpoints;
+  /** The webhook delivery log and redelivery by hand. */
+  readonly webhookDeliveries: WebhookDeliveries;
+  /** Batch issuance (provider): create, retrieve, items, poll, createAndPoll. */
+  readonly batches: Batches;
+  /** D+1 settlements and their CSV statements. */
+  readonly settlements: Settlements;
+  /** Campaign statistics. */
+  readonly stats: Stats;
   /** Webhook verification: `constructEvent` and `generateTestHeader`. */
   readonly webhooks = webhooks;
 
@@ -135,6 +150,11 @@ export class Hongbao {
     this.scenes = new Scenes(transport);
     this.keys = new Keys(transport);
     this.dev = new Dev(transport);
+    this.webhookEndpoints = new WebhookEndpoints(transport);
+    this.webhookDeliveries = new WebhookDeliveries(transport);
+    this.batches = new Batches(transport);
+    this.settlements = new Settlements(transport);
+    this.stats = new Stats(transport);
   }
 
   /** The server this client talks to. */

@@ -9,6 +9,7 @@ export type { AbortSignalLike } from './core/signal';
 export type { PollOptions } from './core/polling';
 export type { StreamOptions, Subscription } from './core/stream';
 export type { AutoRefreshOptions } from './core/auto-refresh';
+export type { BatchPollOptions } from './resources/batches';
 export { calculateRetryDelay, type RetryInput } from './core/retry';
 export {
   HongbaoError,

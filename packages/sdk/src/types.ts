@@ -6,6 +6,7 @@
  *
  * Money is always integer fen (分, 1/100 CNY); times are ISO 8601 strings.
  */
+import type { WebhookEventType } from './core/webhooks';
 import type { ErrorCode as ProtocolErrorCode, Scene as ProtocolScene, Tier as ProtocolTier } from './internal/protocol';
 
 /** Every error code the API answers with (`PACKET_EXHAUSTED`, `CODE_EXPIRED`, …), from the protocol. */
@@ -327,7 +328,8 @@ export interface Payment {
   amount: number;
   fee: number;
   message: string;
-  status: 'completed' | 'pending_settlement';
+  /** `pending_settlement` until the D+1 run for merchants; `refunded` when the payee gave it back before then. */
+  status: 'completed' | 'pending_settlement' | 'refunded';
   createdAt: string;
 }
 
@@ -370,4 +372,160 @@ export interface MerchantCredentials {
   accountId: string;
   appId: string;
   secret: string;
+}
+
+// ---- merchant operations: webhooks, refunds, settlements, batches, statistics ----------------
+
+/** Parameters of `webhookEndpoints.create`. */
+export interface CreateWebhookEndpointParams {
+  /** Where events are POSTed (http or https; https in production). */
+  url: string;
+  /** Event types to send; all of them when left out. */
+  events?: WebhookEventType[];
+  description?: string;
+}
+
+/** A registered webhook endpoint (its secret is shown only by `create`). */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  description: string | null;
+  status: 'enabled' | 'deleted';
+  createdAt: string;
+}
+
+/** What `webhookEndpoints.create` returns: the endpoint and its signing secret, shown this once. */
+export interface CreatedWebhookEndpoint {
+  endpoint: WebhookEndpoint;
+  /** Pass it to `webhooks.constructEvent` to verify deliveries. Store it: it is not shown again. */
+  secret: string;
+}
+
+/** `pending` (due at `nextAttemptAt`), `delivering`, `succeeded`, or `dead` after a day of failures. */
+export type WebhookDeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'dead';
+
+/** One event's delivery to one endpoint, as the delivery log shows it. */
+export interface WebhookDelivery {
+  id: string;
+  /** The event's id: the same on every attempt and redelivery, so receivers deduplicate on it. */
+  eventId: string;
+  eventType: WebhookEventType;
+  endpointId: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  /** Failed attempts are retried with back-off until then, then the delivery is dead-lettered. */
+  retryUntil: string;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+/** Parameters of `webhookDeliveries.list`. */
+export interface WebhookDeliveryListParams extends PageParams {
+  endpointId?: string;
+  status?: WebhookDeliveryStatus;
+}
+
+/** A payment given back to its payer before its day was settled. */
+export interface PaymentRefund {
+  paymentId: string;
+  payerId: string;
+  amount: number;
+  createdAt: string;
+}
+
+/** A merchant's D+1 settlement of one business day (Asia/Shanghai). `net = gross - refunds - fees`. */
+export interface Settlement {
+  id: string;
+  merchantId: string;
+  /** YYYY-MM-DD. */
+  day: string;
+  paymentCount: number;
+  gross: number;
+  refunds: number;
+  fees: number;
+  net: number;
+  createdAt: string;
+}
+
+/** Parameters of `settlements.list`. */
+export interface SettlementListParams extends PageParams {
+  /** Only this business day, YYYY-MM-DD. */
+  day?: string;
+}
+
+/** What a batch creates per item. */
+export type BatchType = 'packets' | 'collect-codes';
+
+/** Parameters of `batches.create`: `items` or `csv`, not both; at most 10,000 items. */
+export interface CreateBatchParams {
+  type: BatchType;
+  /** `packets.create` parameters for `packets`, `codes.createCollect` parameters for `collect-codes`. */
+  items?: Array<CreatePacketParams | CreateCollectCodeParams>;
+  /** A header row naming those fields (e.g. `mode,total,count,message,scene`), then one row per item. */
+  csv?: string;
+}
+
+/** A batch and its progress: done when `status` is `completed` (`succeeded + failed === total`). */
+export interface Batch {
+  id: string;
+  type: BatchType;
+  status: 'running' | 'completed';
+  total: number;
+  succeeded: number;
+  failed: number;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+/** One item of a batch: what it created (`resultId`) or why it failed. */
+export interface BatchItem {
+  /** Position in the request, from 0. */
+  seq: number;
+  status: 'pending' | 'succeeded' | 'failed';
+  resultId: string | null;
+  error: { code: string; message: string } | null;
+}
+
+/** Parameters of `stats.campaign`. */
+export interface CampaignStatsParams {
+  /** One batch's packets; all the merchant's packets when left out. */
+  batchId?: string;
+  /** First business day, YYYY-MM-DD. */
+  from?: string;
+  /** Last business day, YYYY-MM-DD. */
+  to?: string;
+  /** @default 'day' */
+  granularity?: 'day' | 'hour';
+}
+
+/** One period of campaign statistics. */
+export interface CampaignStatsPoint {
+  /** YYYY-MM-DD, or YYYY-MM-DDTHH for hours, Asia/Shanghai. */
+  period: string;
+  issuedPackets: number;
+  issuedShares: number;
+  issuedAmount: number;
+  claimedShares: number;
+  claimedAmount: number;
+  /** Shares claimed so far over shares issued so far. */
+  conversion: number;
+}
+
+/** Campaign statistics: issued, claimed, amount and conversion, in total and over time. */
+export interface CampaignStats {
+  merchantId: string;
+  batchId: string | null;
+  issuedPackets: number;
+  issuedShares: number;
+  issuedAmount: number;
+  claimedShares: number;
+  claimedAmount: number;
+  refundedAmount: number;
+  /** claimedShares / issuedShares (0 when nothing was issued). */
+  conversion: number;
+  series: CampaignStatsPoint[];
 }

@@ -7,6 +7,8 @@ import type { RandomSource } from './domain/random';
 import { registerAuth } from './http/auth';
 import { registerJsonBody } from './http/body';
 import { registerErrorHandling } from './http/errors';
+import { registerRateLimits } from './http/rate-limit';
+import { registerRoleChecks } from './http/roles';
 import { validatorCompiler } from './http/validation';
 import { registerRoutes } from './routes';
 import { createServices, type Services } from './services';
@@ -59,7 +61,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerJsonBody(app);
   registerErrorHandling(app);
   registerAuth(app, services.auth);
+  registerRoleChecks(app);
+  registerRateLimits(app, config.rateLimit, ctx.clock);
   await registerRoutes(app, services, ctx);
-  if (!options.database) app.addHook('onClose', async () => database.close());
+  app.addHook('onClose', async () => {
+    // Background work (batch runs, webhook delivery) finishes its step before the database closes.
+    await services.batchRunner.stop();
+    await services.webhookDispatcher.stop();
+    services.settlementScheduler.stop();
+    if (!options.database) await database.closeAsync();
+  });
   return app;
 }

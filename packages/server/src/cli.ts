@@ -5,6 +5,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app';
+import { registerAuditCommands } from './cli-audit';
+import { registerMerchantCommands } from './cli-merchant';
 import { ConfigError, loadConfig, type Config } from './config';
 import { AppError } from './errors';
 import { describe, fieldOf, validatorCompiler } from './http/validation';
@@ -27,9 +29,6 @@ export interface CliResult {
 
 /** A flag value that parsed but does not make sense; reported like commander's own usage errors. */
 class UsageError extends Error {}
-
-/** Exit code of a command that exists in the CLI but not yet in this release. */
-export const EXIT_NOT_AVAILABLE = 2;
 
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8')) as { version: string }).version;
 
@@ -150,12 +149,26 @@ export async function runCli(argv: string[], io: CliIO): Promise<CliResult> {
       for (const { scheme, kid } of rotated) out(`${scheme}: new key id ${kid}`);
     });
 
-  const later = (what: string) => () => {
-    io.stderr.write(`${what} arrives with a later release of Hongbao; this one cannot run it yet.\n`);
-    result.exitCode = EXIT_NOT_AVAILABLE;
-  };
-  program.command('settle').description('run the D+1 settlement for one business day (later release)').requiredOption('--date <YYYY-MM-DD>', 'business day, Asia/Shanghai').action(later('Settlement (settle --date)'));
-  program.command('audit').description('audit log tools').command('verify').description('walk the audit hash chain (later release)').action(later('Audit chain verification (audit verify)'));
+  registerMerchantCommands(program, {
+    out,
+    progress: (text) => io.stderr.write(text),
+    configFrom,
+    dbOption,
+    configOption,
+    setExitCode: (code) => {
+      result.exitCode = code;
+    },
+  });
+  registerAuditCommands(program, {
+    out,
+    err: (line) => io.stderr.write(`${line}\n`),
+    configFrom,
+    dbOption,
+    configOption,
+    setExitCode: (code) => {
+      result.exitCode = code;
+    },
+  });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

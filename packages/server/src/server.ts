@@ -46,12 +46,17 @@ export function listeningUrl(host: string, address: AddressInfo): string {
   return `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}`;
 }
 
-/** Builds the app, listens on `config.host:config.port` (0 picks a free port) and starts the refund sweeper. */
+/**
+ * Builds the app, listens on `config.host:config.port` (0 picks a free port) and starts the
+ * background workers: the refund sweeper, webhook delivery, unfinished batches and the daily settlement.
+ */
 export async function startServer(input: Config, options: StartOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   // A copy, because the listening address fills in a missing public URL and the caller's object stays theirs.
   const config: Config = { ...input };
   const app = await buildApp({ config, clock: options.clock, rng: options.rng });
+  // A long-running server checkpoints the WAL on a background thread, off the request path.
+  app.hongbao.ctx.db.startBackgroundCheckpoints(1000, (message) => app.log.warn({ message }, 'WAL checkpoint failed'));
   app.server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveTimeoutMs;
   app.server.headersTimeout = SERVER_TIMEOUTS.headersTimeoutMs;
   app.server.requestTimeout = SERVER_TIMEOUTS.requestTimeoutMs;
@@ -67,6 +72,11 @@ export async function startServer(input: Config, options: StartOptions = {}): Pr
 
   const { sweeper } = app.hongbao.services;
   if (config.sweepIntervalMs > 0) sweeper.start(config.sweepIntervalMs, (error) => app.log.error({ err: error }, 'refund sweep failed'));
+  const { webhookDispatcher, batchRunner, settlementScheduler } = app.hongbao.services;
+  if (config.webhookPollMs > 0) webhookDispatcher.start(config.webhookPollMs, (error) => app.log.error({ err: error }, 'webhook delivery failed'));
+  // Batches left unfinished by a previous run (a restart, a crash) carry on where they stopped.
+  batchRunner.kick((error) => app.log.error({ err: error }, 'batch run failed'));
+  if (config.settlementSchedule) settlementScheduler.start((error) => app.log.error({ err: error }, 'settlement run failed'));
 
   let closing: Promise<void> | null = null;
   const detachSignals = () => {

@@ -48,6 +48,9 @@ describe('loadConfig', () => {
         HONGBAO_H5_DIR: '/srv/h5',
         HONGBAO_LOG_LEVEL: 'warn',
         HONGBAO_SQLITE_SYNCHRONOUS: 'FULL',
+        HONGBAO_WEBHOOK_POLL_MS: '250',
+        HONGBAO_SETTLEMENT_SCHEDULE: 'false',
+        HONGBAO_AUDIT_RETENTION_DAYS: '365',
       },
     });
     expect(config).toEqual({
@@ -64,6 +67,11 @@ describe('loadConfig', () => {
       h5Dir: '/srv/h5',
       logLevel: 'warn',
       sqliteSynchronous: 'FULL',
+      webhookPollMs: 250,
+      settlementSchedule: false,
+      risk: DEFAULT_CONFIG.risk,
+      rateLimit: DEFAULT_CONFIG.rateLimit,
+      auditRetentionDays: 365,
     });
   });
 

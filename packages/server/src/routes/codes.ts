@@ -82,7 +82,7 @@ const codes: RouteModule = (app, services, ctx) => {
 
   app.post(
     '/v1/codes/:id/unfreeze',
-    { schema: { tags: ['codes'], summary: 'Lift a risk freeze (owner or admin)', params: IdParams, body: EmptyBody, response: { 200: CodeResponse, ...errors } } },
+    { config: { roles: ['user', 'merchant', 'admin'] }, schema: { tags: ['codes'], summary: 'Lift a risk freeze (owner or admin)', params: IdParams, body: EmptyBody, response: { 200: CodeResponse, ...errors } } },
     async (request, reply) =>
       idempotent(services, request, reply, 200, () => ({ code: services.codes.unfreeze(actorOf(request), request.params.id, publicBaseOf(ctx, request)) })),
   );

@@ -1,18 +1,24 @@
 import swagger from '@fastify/swagger';
+import adminRoutes from './admin';
+import audit from './audit';
+import batches from './batches';
 import claims from './claims';
 import codes from './codes';
 import dev from './dev';
 import packets from './packets';
 import payments from './payments';
 import sessions from './sessions';
+import settlements from './settlements';
+import stats from './stats';
 import system from './system';
 import type { App, RouteModule } from './types';
 import wallet from './wallet';
 import web from './web';
+import webhooks from './webhooks';
 import type { Services } from '../services';
 import type { ServiceContext } from '../services/context';
 
-const MODULES: RouteModule[] = [sessions, wallet, packets, codes, claims, payments, dev, system, web];
+const MODULES: RouteModule[] = [sessions, wallet, packets, codes, claims, payments, dev, system, web, webhooks, settlements, batches, stats, adminRoutes, audit];
 
 export async function registerRoutes(app: App, services: Services, ctx: ServiceContext): Promise<void> {
   await app.register(swagger, {

@@ -1,5 +1,6 @@
 import { CreateSessionBody, ErrorBody, MeResponse, SessionResponse } from '@hongbao/protocol';
 import { actorOf } from '../http/auth';
+import { ALL_ROLES } from '../http/roles';
 import type { RouteModule } from './types';
 import { userView } from './views';
 
@@ -7,7 +8,7 @@ const sessions: RouteModule = (app, services) => {
   app.post(
     '/v1/sessions',
     {
-      config: { auth: 'public' },
+      config: { auth: 'public', rateLimit: 'login' },
       schema: { tags: ['sessions'], summary: 'Log in', body: CreateSessionBody, response: { 200: SessionResponse, 400: ErrorBody } },
     },
     async (request) => {
@@ -16,7 +17,7 @@ const sessions: RouteModule = (app, services) => {
     },
   );
 
-  app.get('/v1/me', { schema: { tags: ['sessions'], summary: 'Profile, balance and today’s usage', response: { 200: MeResponse, 401: ErrorBody } } }, async (request) => {
+  app.get('/v1/me', { config: { roles: ALL_ROLES }, schema: { tags: ['sessions'], summary: 'Profile, balance and today’s usage', response: { 200: MeResponse, 401: ErrorBody } } }, async (request) => {
     const { account } = actorOf(request);
     return { user: userView(account), wallet: services.wallet.wallet(account.id), usage: services.limits.usage(account) };
   });

@@ -4,6 +4,7 @@ import { newId } from '../ids';
 import type { CodeService } from './codes';
 import type { Actor, ServiceContext } from './context';
 import { claimView, packetTopic, type PacketService } from './packets';
+import type { RiskEngine } from '../risk/engine';
 
 /**
  * Claiming a share of a packet, from a scanned claim code (`token`) or a share card (`packetId`).
@@ -16,6 +17,7 @@ export class ClaimService {
     readonly ctx: ServiceContext,
     readonly codes: CodeService,
     readonly packets: PacketService,
+    readonly risk: RiskEngine,
   ) {}
 
   /**
@@ -37,6 +39,7 @@ export class ClaimService {
 
     return this.ctx.db.txSync(() => {
       const packetId = body.token !== undefined ? this.packetOfToken(body.token, body.location) : body.packetId!;
+      this.risk.screen({ action: 'claim', account: user, deviceId: body.deviceId ?? actor.deviceId, amount: null, subject: packetId });
       const packet = packets.byId(packetId);
       if (!packet) return fail('NOT_FOUND', `No packet ${packetId}.`);
       if (packet.status === 'expired' || packet.status === 'refunded' || (packet.status === 'active' && packet.expires_at <= now)) {

@@ -19,12 +19,6 @@ import type { Actor, ServiceContext } from './context';
 import type { KeyService } from './keys';
 import { policyFor } from './limits';
 
-/**
- * The payment that brings a collect code's same-amount streak to this length is the last one it
- * takes before freezing (SPEC section 4, risk rule 2).
- */
-export const SAME_AMOUNT_FREEZE_STREAK = 5;
-
 const TOKEN_NONCE_BYTES = 8;
 
 interface Geofence extends LatLng {
@@ -193,13 +187,13 @@ export class CodeService {
    * Same-amount circuit breaker (SPEC section 4), run by every payment into a collect code inside
    * its transaction. The streak counts consecutive payments of one amount into the code, this one
    * included; a different amount starts a new streak of 1. The payment that makes the streak
-   * {@link SAME_AMOUNT_FREEZE_STREAK} (the 5th equal one in a row) is accepted, its money moves, and
+   * `config.risk.sameAmountStreak` (the 5th equal one in a row by default) is accepted, its money moves, and
    * the code freezes in the same transaction, so the next scan gets CODE_FROZEN. Unfreezing clears
    * the streak, so it takes five more equal payments to freeze again.
    */
   recordPayment(code: CodeRow, amount: number): CodeRow {
     const streak = code.last_amount === amount ? code.same_amount_streak + 1 : 1;
-    const status = streak >= SAME_AMOUNT_FREEZE_STREAK ? 'frozen' : code.status;
+    const status = streak >= this.ctx.config.risk.sameAmountStreak ? 'frozen' : code.status;
     return this.changed(this.ctx.stores.codes.recordPayment(code.id, amount, streak, status), status === 'frozen' ? 'code.frozen' : null, null);
   }
 

@@ -18,7 +18,9 @@ export type DomainEventType =
   | 'code.revoked'
   | 'code.frozen'
   | 'code.unfrozen'
-  | 'payment.received';
+  | 'payment.received'
+  | 'payment.refunded'
+  | 'settlement.completed';
 
 export interface DomainEvent {
   type: DomainEventType;

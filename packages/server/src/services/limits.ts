@@ -4,13 +4,22 @@ import { fail } from '../errors';
 import type { AccountRow } from '../store/accounts';
 import type { ServiceContext } from './context';
 
-/** An account's effective policy: its tier's defaults with the account's own contract values. */
-export function policyFor(account: AccountRow) {
+/** The limit factor of the account's region (SPEC section 5, rule 7); 1 when none is configured. */
+export function regionFactor(account: AccountRow, regionFactors: Readonly<Record<string, number>>): number {
+  return account.region !== null && Object.hasOwn(regionFactors, account.region) ? regionFactors[account.region] : 1;
+}
+
+/**
+ * An account's effective policy: its tier's defaults with the account's own contract values, the
+ * single and daily limits scaled by its region's factor when `regionFactors` are given.
+ */
+export function policyFor(account: AccountRow, regionFactors: Readonly<Record<string, number>> = {}) {
   const tier = TIER_POLICIES[account.tier];
+  const factor = regionFactor(account, regionFactors);
   return {
     tier,
-    singleLimit: account.single_limit ?? tier.singleLimit,
-    dailyLimit: account.daily_limit ?? tier.dailyLimit,
+    singleLimit: Math.floor((account.single_limit ?? tier.singleLimit) * factor),
+    dailyLimit: Math.floor((account.daily_limit ?? tier.dailyLimit) * factor),
     feeRateBps: account.fee_rate_bps ?? tier.feeRateBps.default,
     codeTtlSeconds: account.code_ttl_seconds ?? tier.codeTtlSeconds,
   };
@@ -20,18 +29,15 @@ export function policyFor(account: AccountRow) {
 export class LimitService {
   constructor(private readonly ctx: ServiceContext) {}
 
-  /** Throws LIMIT_SINGLE_EXCEEDED when one amount is above the account's single limit. */
-  checkSingle(account: AccountRow, amount: number): void {
-    const { singleLimit } = policyFor(account);
-    if (amount > singleLimit) fail('LIMIT_SINGLE_EXCEEDED', `The amount ${amount} fen exceeds the single limit of ${singleLimit} fen.`, { limit: singleLimit });
-  }
+  // The single limit is checked by the risk pipeline (rules tier-limit and region-limit), which
+  // records why; the daily reservation stays here because it must be atomic with the change.
 
   /**
    * Counts `amount` against today's outgoing limit, inside the caller's transaction; throws
    * LIMIT_DAILY_EXCEEDED (and counts nothing) when it would pass the limit.
    */
   reserveDaily(account: AccountRow, amount: number): void {
-    const { dailyLimit } = policyFor(account);
+    const { dailyLimit } = policyFor(account, this.ctx.config.risk.regionFactors);
     const day = businessDay(this.ctx.clock.now());
     if (!this.ctx.stores.usage.add(account.id, day, amount, dailyLimit)) {
       const used = this.ctx.stores.usage.used(account.id, day);
@@ -43,7 +49,7 @@ export class LimitService {
   }
 
   usage(account: AccountRow) {
-    const { singleLimit, dailyLimit } = policyFor(account);
+    const { singleLimit, dailyLimit } = policyFor(account, this.ctx.config.risk.regionFactors);
     const day = businessDay(this.ctx.clock.now());
     const usedToday = this.ctx.stores.usage.used(account.id, day);
     return { singleLimit, dailyLimit, usedToday, remainingToday: Math.max(0, dailyLimit - usedToday), businessDay: day };

@@ -18,6 +18,7 @@ import { newId } from '../ids';
 import type { ClaimRow, NamedClaimRow, PacketRow, PagedPacketRow } from '../store/packets';
 import type { Actor, ServiceContext } from './context';
 import { policyFor, type LimitService } from './limits';
+import type { RiskEngine } from '../risk/engine';
 
 /** The bus key long-polls on a packet wait for. */
 export const packetTopic = (packetId: string): string => `packet:${packetId}`;
@@ -45,6 +46,7 @@ export class PacketService {
   constructor(
     readonly ctx: ServiceContext,
     readonly limits: LimitService,
+    readonly risk: RiskEngine,
   ) {}
 
   /**
@@ -78,12 +80,6 @@ export class PacketService {
 
     const scene: Scene = body.scene ?? 'general';
     const message = body.message?.trim() || SCENE_INFO[scene].defaultMessage;
-    const lowered = message.toLowerCase();
-    const banned = this.ctx.config.bannedWords.filter((word) => lowered.includes(word.toLowerCase()));
-    if (banned.length > 0) fail('BANNED_WORDS', `The message contains banned words: ${banned.join(', ')}.`, { field: 'message', words: banned });
-
-    this.limits.checkSingle(sender, total);
-
     const algorithm: SplitAlgorithm = mode === 'random' ? (body.algorithm ?? 'double-mean') : 'fixed';
     const shares = splitPacket({
       total,
@@ -97,6 +93,8 @@ export class PacketService {
     const id = newId('pk');
 
     return this.ctx.db.txSync(() => {
+      // Risk rules (banned words, limits, devices, AML, …) before anything changes.
+      this.risk.screen({ action: 'create', account: sender, deviceId: actor.deviceId, amount: total, message, subject: id });
       const { ledger, packets } = this.ctx.stores;
       this.limits.reserveDaily(sender, total);
       const escrow = ledger.account(id, 'escrow');
@@ -216,7 +214,7 @@ export class PacketService {
 
   /** Every scene with its recommended range clamped to what the caller may send at once. */
   scenes(actor: Actor) {
-    const { singleLimit } = policyFor(actor.account);
+    const { singleLimit } = policyFor(actor.account, this.ctx.config.risk.regionFactors);
     return {
       data: Object.values(SCENE_INFO).map((info) => ({
         scene: info.scene,

@@ -8,6 +8,7 @@ import type { PaymentRow } from '../store/payments';
 import type { CodeService, PollOptions } from './codes';
 import type { Actor, ServiceContext } from './context';
 import { policyFor, type LimitService } from './limits';
+import type { RiskEngine } from '../risk/engine';
 
 function paymentView(row: PaymentRow, payerName: string): Payment {
   return {
@@ -31,7 +32,7 @@ function paymentView(row: PaymentRow, payerName: string): Payment {
  * with the fee worked out now at their rate and recorded on the payment.
  */
 export class PaymentService {
-  constructor(readonly ctx: ServiceContext, readonly limits: LimitService, readonly codes: CodeService) {}
+  constructor(readonly ctx: ServiceContext, readonly limits: LimitService, readonly codes: CodeService, readonly risk: RiskEngine) {}
 
   /**
    * Pays into the collect code behind `body.token`, all in one transaction: any rejection leaves
@@ -45,8 +46,10 @@ export class PaymentService {
       if (code.owner_id === payer.id) fail('FORBIDDEN', 'You cannot pay into your own collect code.');
       const amount = this.amountFor(code, body.amount);
       const message = body.message ?? (code.scene ? SCENE_INFO[code.scene as Scene].defaultMessage : '');
-      this.checkMessage(message);
-      this.limits.checkSingle(payer, amount);
+      const paymentId = newId('pay');
+      const deviceId = body.deviceId ?? actor.deviceId;
+      // Risk rules (banned words, limits, devices, night-time patterns, AML, …) before anything changes.
+      this.risk.screen({ action: 'payment', account: payer, deviceId, amount, message, code, subject: paymentId });
       this.limits.reserveDaily(payer, amount);
 
       const { accounts, ledger, payments } = this.ctx.stores;
@@ -54,7 +57,7 @@ export class PaymentService {
       const settlesLater = owner.tier !== 'personal';
       const now = this.ctx.clock.now();
       const row: PaymentRow = {
-        id: newId('pay'),
+        id: paymentId,
         code_id: code.id,
         payer_id: payer.id,
         payee_id: owner.id,
@@ -62,7 +65,7 @@ export class PaymentService {
         fee: settlesLater ? feeFor(amount, policyFor(owner).feeRateBps) : 0,
         message,
         status: settlesLater ? 'pending_settlement' : 'completed',
-        device_id: body.deviceId ?? actor.deviceId,
+        device_id: deviceId,
         created_at: now,
       };
       ledger.transfer(
@@ -118,11 +121,5 @@ export class PaymentService {
     }
     if (requested === undefined) fail('VALIDATION_FAILED', 'amount is required: this code has no fixed amount.', { field: 'amount' });
     return requested!;
-  }
-
-  private checkMessage(message: string): void {
-    const lowered = message.toLowerCase();
-    const banned = this.ctx.config.bannedWords.filter((word) => lowered.includes(word.toLowerCase()));
-    if (banned.length > 0) fail('BANNED_WORDS', `The message contains banned words: ${banned.join(', ')}.`, { field: 'message', words: banned });
   }
 }

@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../clock';
 import type { Config } from '../config';
 import type { SqliteDatabase } from '../store';
 import { createContext, type ServiceContext } from './context';
+import { createServices } from './index';
 import { packetTopic } from './packets';
 
 export interface SweepOptions {
@@ -109,8 +110,10 @@ export class RefundSweeper {
 
 /**
  * A sweeper on its own database connection, for the CLI or a separate worker process. Long-polls
- * served by another process are not woken by its changes; they see them at their timeout.
+ * served by another process are not woken by its changes; they see them at their timeout. It is
+ * built with all the services, so the audit log (and every other subscriber) records its refunds.
  */
 export function createRefundSweeper(database: SqliteDatabase, config: Config, clock: Clock = systemClock): RefundSweeper {
-  return new RefundSweeper(createContext({ database, config, clock }));
+  // The services module imports this one too; the cycle is fine because this runs only at call time.
+  return createServices(createContext({ database, config, clock })).sweeper;
 }

@@ -58,6 +58,10 @@ export class AccountStore {
     if (fields.region !== undefined) this.db.prepare('UPDATE accounts SET region = ? WHERE id = ?').run(fields.region, id);
   }
 
+  setRole(id: string, role: AccountRow['role']): void {
+    this.db.prepare('UPDATE accounts SET role = ? WHERE id = ?').run(role, id);
+  }
+
   insertSession(row: SessionRow & { created_at: number }): void {
     this.db
       .prepare('INSERT INTO sessions (token_hash, account_id, device_id, expires_at, created_at) VALUES (@token_hash, @account_id, @device_id, @expires_at, @created_at)')

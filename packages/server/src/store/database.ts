@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { BackgroundCheckpointer } from './checkpointer';
 import { MIGRATIONS } from './migrations';
 
 export type Sqlite = Database.Database;
@@ -26,11 +27,14 @@ export class SqliteDatabase {
   readonly db: Sqlite;
   /** Callbacks of the open transaction; null outside one. */
   private txCallbacks: Array<() => void> | null = null;
+  /** Callbacks to run once the open transaction has rolled back; null outside one. */
+  private rollbackCallbacks: Array<() => void> | null = null;
   private batch: { callbacks: Array<() => void>; committed: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | null = null;
   private readonly begin;
   private readonly savepoint;
   private readonly release;
   private readonly rollbackTo;
+  private checkpointer: BackgroundCheckpointer | null = null;
 
   constructor(readonly file: string, options: { synchronous?: 'NORMAL' | 'FULL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -84,7 +88,9 @@ export class SqliteDatabase {
     if (this.txCallbacks) return fn();
     const batch = this.openBatch();
     const callbacks: Array<() => void> = [];
+    const rollbackCallbacks: Array<() => void> = [];
     this.txCallbacks = callbacks;
+    this.rollbackCallbacks = rollbackCallbacks;
     this.savepoint.run();
     try {
       const result = fn();
@@ -96,10 +102,29 @@ export class SqliteDatabase {
         this.rollbackTo.run();
         this.release.run();
       }
+      this.txCallbacks = null;
+      this.rollbackCallbacks = null;
+      for (const callback of rollbackCallbacks) callback();
       throw error;
     } finally {
       this.txCallbacks = null;
+      this.rollbackCallbacks = null;
     }
+  }
+
+  /** True while a transaction is open on this connection. */
+  get inTransaction(): boolean {
+    return this.txCallbacks !== null;
+  }
+
+  /**
+   * Registers a callback to run right after the current transaction rolls back, outside it (it may
+   * start a transaction of its own). Risk control uses it to keep the record of a refusal whose
+   * thrown error undoes everything else. Must be called inside a transaction.
+   */
+  onRollback(callback: () => void): void {
+    if (!this.rollbackCallbacks) throw new Error('onRollback outside a transaction');
+    this.rollbackCallbacks.push(callback);
   }
 
   /** Registers a callback to run once the current transaction commits (at once outside one). */
@@ -111,6 +136,27 @@ export class SqliteDatabase {
   /** Resolves when every transaction run so far is committed. */
   flush(): Promise<void> {
     return this.batch ? this.batch.committed : Promise.resolve();
+  }
+
+  /**
+   * Hands WAL checkpoints to a background thread (see checkpointer.ts). For long-running servers;
+   * tests and the CLI keep SQLite's automatic checkpoints.
+   */
+  startBackgroundCheckpoints(intervalMs = 1000, onError?: (message: string) => void): void {
+    if (this.checkpointer || this.file === ':memory:') return;
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = new BackgroundCheckpointer(this.file, intervalMs, onError);
+  }
+
+  /** Commits what is pending, stops background checkpoints, and closes the connection. */
+  async closeAsync(): Promise<void> {
+    this.commitBatch();
+    if (this.checkpointer) {
+      await this.checkpointer.stop();
+      this.checkpointer = null;
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    this.db.close();
   }
 
   close(): void {

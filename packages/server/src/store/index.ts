@@ -6,6 +6,11 @@ import { PacketStore } from './packets';
 import { CodeStore } from './codes';
 import { KeyStore } from './keys';
 import { PaymentStore } from './payments';
+import { BatchStore } from './batches';
+import { RiskStore } from './risk';
+import { SettlementStore } from './settlements';
+import { StatsStore } from './stats';
+import { WebhookStore } from './webhooks';
 
 export { SqliteDatabase } from './database';
 
@@ -19,6 +24,11 @@ export interface Stores {
   codes: CodeStore;
   keys: KeyStore;
   payments: PaymentStore;
+  webhooks: WebhookStore;
+  batches: BatchStore;
+  settlements: SettlementStore;
+  stats: StatsStore;
+  risk: RiskStore;
 }
 
 export function createStores(database: SqliteDatabase): Stores {
@@ -32,5 +42,10 @@ export function createStores(database: SqliteDatabase): Stores {
     codes: new CodeStore(db),
     keys: new KeyStore(db),
     payments: new PaymentStore(db),
+    webhooks: new WebhookStore(db),
+    batches: new BatchStore(db),
+    settlements: new SettlementStore(db),
+    stats: new StatsStore(db),
+    risk: new RiskStore(db),
   };
 }

@@ -56,7 +56,9 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX transfers_once ON transfers (kind, reference) WHERE reference IS NOT NULL;
   CREATE TABLE ledger_entries (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    -- No AUTOINCREMENT: entries are never deleted, so rowids only grow, and the claim path is
+    -- spared a write to sqlite_sequence on every entry.
+    id INTEGER PRIMARY KEY,
     transfer_id TEXT NOT NULL REFERENCES transfers(id),
     ledger_account_id TEXT NOT NULL REFERENCES ledger_accounts(id),
     amount INTEGER NOT NULL,
@@ -169,5 +171,191 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL,
     PRIMARY KEY (scope, key)
   ) WITHOUT ROWID;
+  `,
+  // Merchant operations (issue 6): webhook outbox and deliveries, D+1 settlements and payment
+  // refunds, batch issuance.
+  `
+  CREATE TABLE webhook_endpoints (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    events TEXT NOT NULL,
+    description TEXT,
+    status TEXT NOT NULL CHECK (status IN ('enabled', 'deleted')),
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhook_endpoints_account ON webhook_endpoints (account_id, status);
+  CREATE TABLE webhook_events (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
+    event_id TEXT NOT NULL REFERENCES webhook_events(id),
+    endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id),
+    account_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivering', 'succeeded', 'dead')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    retry_until INTEGER NOT NULL,
+    lease_until INTEGER,
+    last_status_code INTEGER,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    delivered_at INTEGER,
+    UNIQUE (event_id, endpoint_id)
+  );
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+  CREATE INDEX webhook_deliveries_account ON webhook_deliveries (account_id, seq);
+
+  CREATE TABLE payment_refunds (
+    payment_id TEXT PRIMARY KEY REFERENCES payments(id),
+    payee_id TEXT NOT NULL,
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE settlements (
+    id TEXT PRIMARY KEY,
+    merchant_id TEXT NOT NULL REFERENCES accounts(id),
+    day TEXT NOT NULL,
+    payment_count INTEGER NOT NULL,
+    gross INTEGER NOT NULL,
+    refunds INTEGER NOT NULL,
+    fees INTEGER NOT NULL,
+    net INTEGER NOT NULL,
+    transfer_id TEXT,
+    statement TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    CHECK (net = gross - refunds - fees)
+  );
+  CREATE UNIQUE INDEX settlements_once ON settlements (merchant_id, day);
+  CREATE INDEX payments_payee ON payments (payee_id, created_at);
+
+  CREATE TABLE batches (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    type TEXT NOT NULL CHECK (type IN ('packets', 'collect-codes')),
+    status TEXT NOT NULL CHECK (status IN ('running', 'completed')),
+    total INTEGER NOT NULL,
+    succeeded INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    completed_at INTEGER,
+    CHECK (succeeded + failed <= total)
+  );
+  CREATE INDEX batches_status ON batches (status, created_at);
+  CREATE TABLE batch_items (
+    batch_id TEXT NOT NULL REFERENCES batches(id),
+    seq INTEGER NOT NULL,
+    input TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+    result_id TEXT,
+    error_code TEXT,
+    error_message TEXT,
+    PRIMARY KEY (batch_id, seq)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX batch_items_result ON batch_items (result_id) WHERE result_id IS NOT NULL;
+  `,
+  // Risk control, the audit log and the blacklist (SPEC sections 5 and 6).
+  `
+  CREATE TABLE risk_decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('allow', 'review', 'block', 'freeze', 'report')),
+    reason TEXT NOT NULL,
+    action TEXT NOT NULL,
+    account_id TEXT,
+    device_id TEXT,
+    subject TEXT,
+    amount INTEGER,
+    until INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX risk_decisions_account ON risk_decisions (account_id, id);
+  CREATE INDEX risk_decisions_rule ON risk_decisions (rule, id);
+  CREATE TABLE risk_restrictions (
+    id TEXT PRIMARY KEY,
+    subject_kind TEXT NOT NULL CHECK (subject_kind IN ('account', 'device')),
+    subject TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('all', 'payment')),
+    rule TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    flag_id TEXT,
+    until INTEGER NOT NULL,
+    lifted_at INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX risk_restrictions_subject ON risk_restrictions (subject_kind, subject, until);
+  CREATE TABLE review_flags (
+    id TEXT PRIMARY KEY,
+    rule TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'cleared', 'confirmed')),
+    note TEXT,
+    resolved_by TEXT,
+    resolved_at INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX review_flags_status ON review_flags (status, created_at);
+  CREATE TABLE aml_reports (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX aml_reports_time ON aml_reports (created_at);
+  CREATE TABLE blacklist (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('account', 'device')),
+    value TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_by TEXT,
+    created_at INTEGER NOT NULL,
+    removed_by TEXT,
+    removed_at INTEGER
+  );
+  CREATE UNIQUE INDEX blacklist_active ON blacklist (kind, value) WHERE removed_at IS NULL;
+  CREATE TABLE device_accounts (
+    device_id TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    PRIMARY KEY (device_id, account_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX payments_device_code ON payments (device_id, code_id, created_at);
+
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    actor_id TEXT,
+    subject_id TEXT NOT NULL,
+    account_ids TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_log_time ON audit_log (at);
+  CREATE TABLE audit_accounts (
+    account_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (account_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE audit_checkpoint (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    purged_before INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
   `,
 ];

@@ -59,6 +59,33 @@ export function findInvariantViolations(database: SqliteDatabase): string[] {
 
   for (const row of rows<{ id: string }>('SELECT id FROM payments WHERE fee < 0 OR fee > amount')) problems.push(`payment ${row.id} has a fee outside 0..amount`);
 
+  // Settlement (SPEC section 7): a merchant's pending money is exactly its unsettled, unrefunded
+  // payments; the platform's fees are exactly the settled fees; each settlement's transfer moved
+  // its net and fees; a settled day has no payment left pending.
+  for (const row of rows<{ owner_id: string; balance: number; expected: number }>(
+    `SELECT a.owner_id, a.balance, COALESCE((SELECT SUM(p.amount) FROM payments p WHERE p.payee_id = a.owner_id AND p.status = 'pending_settlement'), 0) AS expected
+     FROM ledger_accounts a WHERE a.type = 'pending' AND a.balance != expected`,
+  )) problems.push(`merchant ${row.owner_id} has ${row.balance} pending but ${row.expected} in unsettled payments`);
+  const fees = db.prepare("SELECT COALESCE(SUM(balance), 0) AS s FROM ledger_accounts WHERE type = 'fees'").get() as { s: number };
+  const settledFees = db.prepare('SELECT COALESCE(SUM(fees), 0) AS s FROM settlements').get() as { s: number };
+  if (fees.s !== settledFees.s) problems.push(`fee accounts hold ${fees.s} but settlements charged ${settledFees.s}`);
+  for (const row of rows<{ id: string; net: number; moved: number }>(
+    `SELECT s.id, s.net, COALESCE((SELECT SUM(e.amount) FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.ledger_account_id
+       WHERE e.transfer_id = s.transfer_id AND a.type = 'wallet' AND a.owner_id = s.merchant_id), 0) AS moved
+     FROM settlements s WHERE moved != s.net`,
+  )) problems.push(`settlement ${row.id} has net ${row.net} but moved ${row.moved} to the wallet`);
+  for (const row of rows<{ id: string }>(
+    `SELECT p.id FROM payments p JOIN settlements s ON s.merchant_id = p.payee_id
+       AND s.day = strftime('%Y-%m-%d', (p.created_at + 28800000) / 1000, 'unixepoch') WHERE p.status = 'pending_settlement'`,
+  )) problems.push(`payment ${row.id} is still pending though its day is settled`);
+
+  // Batches: the counts on a batch are its items' outcomes; a completed batch has no pending item.
+  for (const row of rows<{ id: string }>(
+    `SELECT b.id FROM batches b WHERE b.succeeded != (SELECT COUNT(*) FROM batch_items i WHERE i.batch_id = b.id AND i.status = 'succeeded')
+       OR b.failed != (SELECT COUNT(*) FROM batch_items i WHERE i.batch_id = b.id AND i.status = 'failed')
+       OR (b.status = 'completed') != (b.succeeded + b.failed = b.total)`,
+  )) problems.push(`batch ${row.id} counts do not match its items`);
+
   return problems;
 }
 

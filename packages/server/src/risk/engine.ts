@@ -1,0 +1,150 @@
+import { businessDay } from '../clock';
+import { AppError } from '../errors';
+import { newId } from '../ids';
+import type { AuditLog } from '../audit/log';
+import type { ServiceContext } from '../services/context';
+import { RiskStore } from '../store/risk';
+import { DEFAULT_RULES } from './rules';
+import type { RiskRequest, RiskRule, RuleEnv, Verdict } from './types';
+
+/**
+ * The risk pipeline (SPEC section 5). Services call `screen` inside the transaction of every packet
+ * creation, claim and payment, before anything changes. Each rule looks at the request; the first
+ * refusal stops the pipeline. Every verdict is recorded as a decision with its rule, outcome,
+ * reason, subject and time, and in the audit log; restrictions, review flags and AML reports the
+ * verdicts order are written with them.
+ *
+ * A refusal throws, and the throw rolls the caller's transaction back, which must leave nothing
+ * changed: no money, no limit usage, no device use. Yet the record of why it was refused must
+ * stay. So a refusal's records are not written inside the doomed transaction but registered with
+ * `onRollback` and written in a transaction of their own right after the rollback. (Screening in
+ * a separate transaction before the change would need the change's own reads, such as the
+ * verified code of a payment, twice; collecting the records after the fact keeps one pass.)
+ * Verdicts that let the request through are written inside it, so they exist exactly when the
+ * change committed.
+ */
+export class RiskEngine {
+  readonly store: RiskStore;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly audit: AuditLog,
+    private readonly rules: readonly RiskRule[] = DEFAULT_RULES,
+  ) {
+    this.store = new RiskStore(ctx.db.db);
+  }
+
+  /** Runs the pipeline over `request`; throws the refusing rule's error (with rule, reason, until) when refused. */
+  screen(request: RiskRequest): void {
+    const now = this.ctx.clock.now();
+    const env: RuleEnv = {
+      config: this.ctx.config.risk,
+      bannedWords: this.ctx.config.bannedWords,
+      now,
+      store: this.store,
+      usedToday: (accountId) => this.ctx.stores.usage.used(accountId, businessDay(now)),
+    };
+    const verdicts: Verdict[] = [];
+    let refusal: Verdict | null = null;
+    for (const rule of this.rules) {
+      if (!rule.actions.includes(request.action)) continue;
+      const verdict = rule.evaluate(request, env);
+      if (!verdict) continue;
+      verdicts.push(verdict);
+      if (verdict.refuse ?? verdict.outcome === 'block') {
+        refusal = verdict;
+        break;
+      }
+    }
+
+    if (refusal) {
+      const error = new AppError(refusal.errorCode ?? 'RISK_BLOCKED', refusal.reason, {
+        ...refusal.details,
+        rule: refusal.rule,
+        reason: refusal.reason,
+        until: refusal.until == null ? null : new Date(refusal.until).toISOString(),
+      });
+      const record = () => this.ctx.db.txSync(() => this.record(request, verdicts, now));
+      if (this.ctx.db.inTransaction) this.ctx.db.onRollback(record);
+      else record();
+      throw error;
+    }
+    this.ctx.db.txSync(() => {
+      this.record(request, verdicts, now);
+      if (request.deviceId) this.store.touchDevice(request.deviceId, request.account.id, now);
+    });
+  }
+
+  private record(request: RiskRequest, verdicts: Verdict[], now: number): void {
+    const account = request.account.id;
+    if (verdicts.length === 0 && this.ctx.config.risk.recordAllowed) {
+      this.store.insertDecision({
+        rule: 'pipeline',
+        outcome: 'allow',
+        reason: 'No rule objected.',
+        action: request.action,
+        account_id: account,
+        device_id: request.deviceId,
+        subject: request.subject,
+        amount: request.amount,
+        until: null,
+        created_at: now,
+      });
+    }
+    for (const verdict of verdicts) {
+      const until = verdict.until ?? null;
+      const decisionId = this.store.insertDecision({
+        rule: verdict.rule,
+        outcome: verdict.outcome,
+        reason: verdict.reason,
+        action: request.action,
+        account_id: account,
+        device_id: request.deviceId,
+        subject: request.subject,
+        amount: request.amount,
+        until,
+        created_at: now,
+      });
+      const flagId = verdict.flag ? newId('flag') : null;
+      if (flagId) {
+        this.store.insertFlag({ id: flagId, rule: verdict.rule, account_id: account, reason: verdict.reason, status: 'open', note: null, resolved_by: null, resolved_at: null, created_at: now });
+      }
+      for (const order of verdict.restrictions ?? []) {
+        this.store.insertRestriction({
+          id: newId('rst'),
+          subject_kind: order.kind,
+          subject: order.subject,
+          scope: order.scope,
+          rule: verdict.rule,
+          reason: verdict.reason,
+          flag_id: flagId,
+          until: order.until,
+          lifted_at: null,
+          created_at: now,
+        });
+      }
+      if (verdict.report) {
+        this.store.insertAmlReport({ id: newId('aml'), account_id: account, action: request.action, reference: request.subject ?? '', amount: request.amount ?? 0, created_at: now });
+      }
+      const restricted = (verdict.restrictions ?? []).filter((order) => order.kind === 'account').map((order) => order.subject);
+      this.audit.append({
+        type: `risk.${verdict.outcome}`,
+        actorId: null,
+        subjectId: request.subject ?? account,
+        accountIds: [account, ...restricted],
+        amount: request.amount ?? 0,
+        data: {
+          decision: decisionId,
+          rule: verdict.rule,
+          reason: verdict.reason,
+          action: request.action,
+          deviceId: request.deviceId,
+          until,
+          flag: flagId,
+          refused: verdict.refuse ?? verdict.outcome === 'block',
+        },
+        at: now,
+      });
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import type { RiskRule } from '../types';
+
+/** Rule 6: blacklisted accounts and devices are refused at once, until an admin removes the entry. */
+export const blacklist: RiskRule = {
+  id: 'blacklist',
+  actions: ['create', 'claim', 'payment'],
+  evaluate(request, env) {
+    const entry = env.store.blacklisted(request.account.id, request.deviceId);
+    if (!entry) return null;
+    return { rule: this.id, outcome: 'block', reason: `This ${entry.kind} is blacklisted: ${entry.reason}`, until: null };
+  },
+};
