@@ -1,14 +1,9 @@
 import { createTestApp, signRequest, type TestApp } from '../src/testing/harness';
+import { freshAppPerTest } from './helpers/fresh-app';
 import type { ManualClock } from '../src/clock';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await createTestApp();
-});
-afterEach(async () => {
-  t.checkInvariants();
-  await t.close();
-});
+freshAppPerTest((app) => (t = app), () => t);
 
 describe('sessions', () => {
   it('logs in with the dev provider and returns a bearer token that works', async () => {

@@ -1,16 +1,10 @@
 import { ManualClock } from '../src/clock';
-import { createTestApp, type TestApp } from '../src/testing/harness';
+import type { TestApp } from '../src/testing/harness';
+import { auth, freshAppPerTest } from './helpers/fresh-app';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await createTestApp();
-});
-afterEach(async () => {
-  t.checkInvariants();
-  await t.close();
-});
+freshAppPerTest((app) => (t = app), () => t);
 
-const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const clock = () => t.clock as ManualClock;
 const get = (token: string, url: string) => t.app.inject({ method: 'GET', url, headers: auth(token) });
 const balance = async (token: string): Promise<number> => (await get(token, '/v1/wallet')).json().wallet.balance;

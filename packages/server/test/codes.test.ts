@@ -1,15 +1,10 @@
 import { readTokenHeader } from '../src/codes/token-codec';
 import { createTestApp, type TestApp } from '../src/testing/harness';
+import { freshAppPerTest } from './helpers/fresh-app';
 import { call, clockOf, createCollectCode, pay, snapshot, tamper } from './helpers/codes';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await createTestApp();
-});
-afterEach(async () => {
-  t.checkInvariants();
-  await t.close();
-});
+freshAppPerTest((app) => (t = app), () => t);
 
 const seconds = (code: { issuedAt: string; expiresAt: string; refreshAt: string }) => ({
   ttl: (Date.parse(code.expiresAt) - Date.parse(code.issuedAt)) / 1000,

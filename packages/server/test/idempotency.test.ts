@@ -1,13 +1,8 @@
-import { createTestApp, type TestApp } from '../src/testing/harness';
+import type { TestApp } from '../src/testing/harness';
+import { freshAppPerTest } from './helpers/fresh-app';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await createTestApp();
-});
-afterEach(async () => {
-  t.checkInvariants();
-  await t.close();
-});
+freshAppPerTest((app) => (t = app), () => t);
 
 const topup = (token: string, amount: number, key?: string) =>
   t.app.inject({

@@ -1,17 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { encodeToken, generateCodeKey, readTokenHeader, verifyTokenSignature } from '../src/codes/token-codec';
 import { KeyService } from '../src/services/keys';
-import { createTestApp, type TestApp } from '../src/testing/harness';
+import type { TestApp } from '../src/testing/harness';
+import { freshAppPerTest } from './helpers/fresh-app';
 import { call, clockOf, createCollectCode, pay, tamper } from './helpers/codes';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await createTestApp();
-});
-afterEach(async () => {
-  t.checkInvariants();
-  await t.close();
-});
+freshAppPerTest((app) => (t = app), () => t);
 
 const keyRows = () => t.database.db.prepare('SELECT scheme, kid FROM code_keys ORDER BY scheme, kid').all();
 const services = () => t.app.hongbao.services;

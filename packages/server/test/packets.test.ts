@@ -3,17 +3,11 @@ import { ManualClock } from '../src/clock';
 import { verifyFairness } from '../src/domain/fairness';
 import { populationStdDev } from '../src/domain/split';
 import { createTestApp, type TestApp } from '../src/testing/harness';
+import { auth, freshAppPerTest } from './helpers/fresh-app';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await createTestApp();
-});
-afterEach(async () => {
-  t.checkInvariants();
-  await t.close();
-});
+freshAppPerTest((app) => (t = app), () => t);
 
-const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const clock = () => t.clock as ManualClock;
 const create = (token: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'POST', url: '/v1/packets', headers: { ...auth(token), ...headers }, payload: body });

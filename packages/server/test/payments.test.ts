@@ -1,14 +1,9 @@
-import { createTestApp, type TestApp } from '../src/testing/harness';
+import type { TestApp } from '../src/testing/harness';
+import { freshAppPerTest } from './helpers/fresh-app';
 import { call, createCollectCode, pay, snapshot, type Caller } from './helpers/codes';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await createTestApp();
-});
-afterEach(async () => {
-  t.checkInvariants();
-  await t.close();
-});
+freshAppPerTest((app) => (t = app), () => t);
 
 const walletOf = async (caller: Caller) => (await call(t, caller, 'GET', '/v1/wallet')).body.wallet;
 

@@ -1,15 +1,9 @@
-import { createTestApp, type TestApp } from '../src/testing/harness';
+import type { TestApp } from '../src/testing/harness';
+import { auth, freshAppPerTest } from './helpers/fresh-app';
 
 let t: TestApp;
-beforeEach(async () => {
-  t = await createTestApp();
-});
-afterEach(async () => {
-  t.checkInvariants();
-  await t.close();
-});
+freshAppPerTest((app) => (t = app), () => t);
 
-const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('wallet', () => {
   it('tops up through the sandbox rail and shows the balance', async () => {
