@@ -8,6 +8,7 @@
  * attempt gives the draft a new key, because the server rightly refuses a reused key with a
  * different body (IDEMPOTENCY_CONFLICT). A success deletes the draft.
  */
+import type { CreatePacketParams } from '@hongbao/sdk';
 import { randomId } from './ids';
 import type { KeyValueStorage } from './storage';
 import type { PacketMode } from './validation';
@@ -32,15 +33,8 @@ export interface Draft {
   updatedAt: number;
 }
 
-/** What `POST /v1/packets` receives. */
-export interface PacketBody {
-  mode: PacketMode;
-  total: number;
-  count: number;
-  message?: string;
-  scene?: Scene;
-  recipient?: string;
-}
+/** What the send flow submits: the SDK's `packets.create` parameters it sets. */
+export type PacketBody = Pick<CreatePacketParams, 'mode' | 'total' | 'count' | 'message' | 'scene' | 'recipient'>;
 
 export type DraftFields = Pick<Draft, 'step' | 'mode' | 'scene' | 'amountText' | 'countText' | 'message' | 'recipient'>;
 

@@ -2,9 +2,9 @@
  * End to end in real Chromium against the H5 build served by the real server (SQLite, dev login,
  * sandbox rail): every user is a browser context of their own, so a user of their own.
  */
-import { createTestApp, systemClock, type TestApp } from '@hongbao/server';
+import type { TestApp } from '@hongbao/server';
 import type { Browser, Page } from 'playwright-core';
-import { H5_DIR, decodeQr, launch, phone, prerequisitesMissing, screenshot } from '../helpers/browser';
+import { decodeQr, phone, prerequisitesMissing, screenshot, useE2E } from '../helpers/browser';
 
 // Per-file: jest ignores `testTimeout` in a project config when the root runs several projects.
 jest.setTimeout(180_000);
@@ -12,19 +12,13 @@ jest.setTimeout(180_000);
 const missing = prerequisitesMissing();
 if (missing) throw new Error(`end-to-end prerequisites: ${missing}`);
 
+const e2e = useE2E();
 let server: TestApp;
 let baseURL: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await createTestApp({ clock: systemClock, config: { h5Dir: H5_DIR } });
-  baseURL = await server.listen();
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  ({ server, baseURL, browser } = e2e);
 });
 
 /** The claim page once the code is resolved and "開" can be pressed. */

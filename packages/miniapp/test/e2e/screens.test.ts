@@ -3,34 +3,28 @@
  * Chinese, in English and with large text: screenshots go to test-output/e2e/screen-*.png, and each page
  * is checked for unlabelled controls and for text that the large-text setting does not enlarge.
  */
-import { createTestApp, systemClock, type TestApp } from '@hongbao/server';
+import type { TestApp } from '@hongbao/server';
 import type { Browser, Page } from 'playwright-core';
-import { H5_DIR, launch, phone, prerequisitesMissing, screenshot } from '../helpers/browser';
+import { phone, prerequisitesMissing, screenshot, useE2E } from '../helpers/browser';
 
 jest.setTimeout(180_000);
 
 const missing = prerequisitesMissing();
 if (missing) throw new Error(`end-to-end prerequisites: ${missing}`);
 
+const e2e = useE2E();
 let server: TestApp;
 let baseURL: string;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await createTestApp({ clock: systemClock, config: { h5Dir: H5_DIR } });
-  baseURL = await server.listen();
-  browser = await launch();
+  ({ server, baseURL, browser } = e2e);
   ({ page } = await phone(browser));
   await page.goto(`${baseURL}/?visit=${Date.now()}`);
   await page.waitForSelector('.screen-home .hero__greeting');
   await page.locator('[aria-label="充值 ¥100（开发环境）"]').click();
   await page.waitForFunction(() => document.querySelector('.hero__balance')?.textContent?.includes('¥100.00'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const PAGES: Array<{ name: string; hash: string; ready: string }> = [

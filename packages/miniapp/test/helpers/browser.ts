@@ -3,6 +3,7 @@
  * playwright-core (no browser downloads). Screenshots go to test-output/e2e; with
  * HONGBAO_UPDATE_DOCS=1 the ones named for the README are copied to docs/ too.
  */
+import { createTestApp, systemClock, type TestApp } from '@hongbao/server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -80,4 +81,29 @@ export async function decodeQr(page: Page, selector: string): Promise<string | n
   }, selector);
   if (!image) return null;
   return jsQR(Uint8ClampedArray.from(image.pixels), image.width, image.height)?.data ?? null;
+}
+
+export interface E2E {
+  /** The real server (SQLite, development mode) serving the H5 build. */
+  server: TestApp;
+  baseURL: string;
+  browser: Browser;
+}
+
+/**
+ * Starts, for the calling suite, the real server serving the H5 build and a Chromium, and closes
+ * both after the suite. The returned object is filled in before the suite's own `beforeAll` runs.
+ */
+export function useE2E(): E2E {
+  const e2e = {} as E2E;
+  beforeAll(async () => {
+    e2e.server = await createTestApp({ clock: systemClock, config: { h5Dir: H5_DIR } });
+    e2e.baseURL = await e2e.server.listen();
+    e2e.browser = await launch();
+  });
+  afterAll(async () => {
+    await e2e.browser?.close();
+    await e2e.server?.close();
+  });
+  return e2e;
 }
