@@ -8,7 +8,7 @@ import { Fen, Id, page, Timestamp } from './schemas';
 const literals = <T extends string>(values: readonly T[], options: object = {}) =>
   Type.Union(values.map((value) => Type.Literal(value)), options);
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Cursor = Type.String({ maxLength: 64, pattern: '^[0-9]*$' });
+const Cursor = Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]*$' });
 const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 50 });
 const RuleId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z-]+$' });
 

@@ -1,12 +1,28 @@
 // The Hongbao server under test, in a process of its own so that it gets a core to itself.
+// BENCH_DB: a SQLite file path or a postgres:// URL (the database must exist; it is migrated here).
+// BENCH_SQLITE_SYNCHRONOUS: FULL (the default: fsync-durable commits) or NORMAL. BENCH_PG_POOL:
+// connections to PostgreSQL (the server's default when unset). BENCH_LOG_LEVEL: the server's log
+// level (error: unexpected failures show up on the bench's stderr).
 import { DEFAULT_CONFIG } from '../dist/config.js';
 import { startServer } from '../dist/server.js';
 
 // Per-IP limits off: the bench plays 10,000 users who would each have an address of their own,
-// from one address. Per-user limits stay on; no bench user comes near them.
+// from one address. Per-user and per-app limits stay on; the bench spreads its work so that no
+// user or merchant comes near them.
 const rateLimit = { ...DEFAULT_CONFIG.rateLimit, perIp: 0, loginPerIp: 0 };
 const server = await startServer(
-  { ...DEFAULT_CONFIG, host: '127.0.0.1', port: 0, db: process.env.BENCH_DB, mode: 'development', logLevel: 'silent', h5Dir: null, rateLimit },
+  {
+    ...DEFAULT_CONFIG,
+    host: '127.0.0.1',
+    port: 0,
+    db: process.env.BENCH_DB,
+    sqliteSynchronous: process.env.BENCH_SQLITE_SYNCHRONOUS || DEFAULT_CONFIG.sqliteSynchronous,
+    pgPoolSize: Number(process.env.BENCH_PG_POOL) || DEFAULT_CONFIG.pgPoolSize,
+    mode: 'development',
+    logLevel: process.env.BENCH_LOG_LEVEL || 'error',
+    h5Dir: null,
+    rateLimit,
+  },
   { print: () => {} }, // SIGTERM from the bench drains, closes the database and exits
 );
 process.send({ url: server.url });

@@ -11,7 +11,8 @@ export function progress(text, { done = false } = {}) {
 
 /** Forks `script`, waits for it to report `{url}` over IPC and returns a handle that stops it. */
 export async function startChild(script, env = {}, execArgv = []) {
-  const child = fork(script, [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The child's stdout goes to our stderr: stdout is for the report.
+  const child = fork(script, [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 2, 'inherit', 'ipc'] });
   const exited = once(child, 'exit');
   const [message] = await Promise.race([
     once(child, 'message'),
@@ -62,15 +63,94 @@ export async function request(url, { method = 'POST', headers = {}, body, expect
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` in flight, reporting progress. */
 export async function inParallel(label, count, concurrency, task) {
   const results = new Array(count);
+  const started = Date.now();
   let next = 0;
   let done = 0;
   const worker = async () => {
     while (next < count) {
       const i = next++;
       results[i] = await task(i);
-      if (++done % 500 === 0 || done === count) progress(`  ${label}: ${done.toLocaleString('en')}/${count.toLocaleString('en')}`, { done: done === count });
+      if (++done % 500 === 0 || done === count) {
+        const took = done === count ? ` in ${((Date.now() - started) / 1000).toFixed(1)} s` : '';
+        progress(`  ${label}: ${done.toLocaleString('en')}/${count.toLocaleString('en')}${took}`, { done: done === count });
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return results;
 }
+
+/** A positive whole number from the environment, or `fallback` when unset. */
+export function setting(name, fallback) {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`${name} must be a positive whole number (got ${JSON.stringify(value)})`);
+  return Number(value);
+}
+
+/** A comma-separated list of positive whole numbers from the environment, sorted and deduplicated. */
+export function listSetting(name, fallback) {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const items = value.split(',').map((item) => item.trim());
+  if (items.length === 0 || !items.every((item) => /^\d+$/.test(item) && Number(item) >= 1)) {
+    throw new Error(`${name} must be a comma-separated list of positive whole numbers (got ${JSON.stringify(value)})`);
+  }
+  return [...new Set(items.map(Number))].sort((a, b) => a - b);
+}
+
+/** One of `choices` (case-insensitive; several, comma-separated, when `many`) from the environment. */
+export function choiceSetting(name, choices, fallback, { many = false } = {}) {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const items = value.split(',').map((item) => item.trim().toLowerCase());
+  const known = choices.map((choice) => choice.toLowerCase());
+  if ((!many && items.length !== 1) || !items.every((item) => known.includes(item))) {
+    throw new Error(`${name} must be ${many ? 'a comma-separated list of' : 'one of'} ${choices.join(', ')} (got ${JSON.stringify(value)})`);
+  }
+  const picked = items.map((item) => choices[known.indexOf(item)]);
+  return many ? [...new Set(picked)] : picked[0];
+}
+
+/** A number with thousands separators and a fixed number of decimals. */
+export const fmt = (n, digits = 0) => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/**
+ * Calls `task()` repeatedly for about `ms` milliseconds (after a short warm-up, so the JIT has
+ * compiled it) and returns the calls per second. Checks the clock every few calls only, so the
+ * timing itself costs next to nothing even for microsecond tasks.
+ */
+export function rateOf(task, ms) {
+  const run = (budgetMs) => {
+    let calls = 0;
+    let batch = 1;
+    const start = process.hrtime.bigint();
+    const budget = BigInt(Math.round(budgetMs * 1e6));
+    let elapsed = 0n;
+    while (elapsed < budget) {
+      for (let i = 0; i < batch; i++) task();
+      calls += batch;
+      elapsed = process.hrtime.bigint() - start;
+      // Aim for about 10 ms between clock reads.
+      if (elapsed < 10_000_000n) batch *= 2;
+    }
+    return (calls * 1e9) / Number(elapsed);
+  };
+  run(Math.min(100, ms / 5));
+  return run(ms);
+}
+
+/** Resolves once `read()` gives the same value twice in a row `intervalMs` apart (at most `timeoutMs`). */
+export async function settled(read, { intervalMs = 150, timeoutMs = 10_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let previous = await read();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    const current = await read();
+    if (current === previous || Date.now() > deadline) return current;
+    previous = current;
+  }
+}
+
+/** Display names of the stores. */
+export const STORE_NAMES = { sqlite: 'SQLite', postgres: 'PostgreSQL' };

@@ -13,7 +13,8 @@ import { validatorCompiler } from './http/validation';
 import { registerRoutes } from './routes';
 import { createServices, type Services } from './services';
 import { createContext, type ServiceContext } from './services/context';
-import { SqliteDatabase } from './store';
+import { openDatabase, shareBus } from './store/open';
+import type { Database } from './store/sql';
 
 export interface AppOptions {
   config: Config;
@@ -22,7 +23,7 @@ export interface AppOptions {
   /** Injected randomness for splits and salts; tests seed it. */
   rng?: RandomSource;
   /** An already open database (tests share one between app and assertions). */
-  database?: SqliteDatabase;
+  database?: Database;
 }
 
 declare module 'fastify' {
@@ -37,11 +38,13 @@ declare module 'fastify' {
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
-  const database = options.database ?? new SqliteDatabase(config.db, { synchronous: config.sqliteSynchronous });
-  database.migrate();
+  const database: Database = options.database ?? openDatabase(config);
+  await database.migrate();
   const ctx = createContext({ database, config, clock: options.clock, rng: options.rng });
   const services = createServices(ctx);
-  services.keys.ensureKeys();
+  await services.keys.ensureKeys();
+  // Audit entries an instance that died left unchained (PostgreSQL).
+  await services.audit.settle(true);
 
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -53,10 +56,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.decorate('hongbao', { ctx, services });
+  // Many instances on one PostgreSQL database: long-polls wake on changes made by any of them.
+  const stopSharing = await shareBus(ctx.bus, database, (error) => app.log.warn({ err: error }, 'change notifications between instances'));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    // Group commit: answer only once this request's writes are committed.
+    // Group commit: answer only once this request's writes are committed (and, on PostgreSQL, its audit entries chained).
     await database.flush();
+    await services.audit.settle();
   });
   registerJsonBody(app);
   registerErrorHandling(app);
@@ -68,8 +74,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Background work (batch runs, webhook delivery) finishes its step before the database closes.
     await services.batchRunner.stop();
     await services.webhookDispatcher.stop();
-    services.settlementScheduler.stop();
-    if (!options.database) await database.closeAsync();
+    await services.settlementScheduler.stop();
+    await stopSharing();
+    if (!options.database) await database.close();
   });
   return app;
 }

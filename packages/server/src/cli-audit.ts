@@ -6,7 +6,7 @@ import type { Config } from './config';
 import { ALL_ROLES, type Role } from './http/roles';
 import type { Services } from './services';
 import { AuditStore } from './store/audit';
-import { SqliteDatabase } from './store/database';
+import { openDatabase } from './store/open';
 
 /** What the audit and staff commands need from the CLI around them. */
 export interface AuditCliContext {
@@ -27,10 +27,10 @@ const dateFlag = (value: string): number => {
 };
 
 /** Opens the configured database through the app (so the audit log is attached), runs `work`, closes it. */
-async function withServices<T>(context: AuditCliContext, flags: Flags, work: (services: Services) => T): Promise<T> {
+async function withServices<T>(context: AuditCliContext, flags: Flags, work: (services: Services) => Promise<T> | T): Promise<T> {
   const app = await buildApp({ config: { ...context.configFrom(flags), logLevel: 'silent', sweepIntervalMs: 0 } });
   try {
-    return work(app.hongbao.services);
+    return await work(app.hongbao.services);
   } finally {
     await app.close();
   }
@@ -51,15 +51,15 @@ export function registerAuditCommands(program: Command, context: AuditCliContext
     .description('walk the audit hash chain; exit 1 naming the first altered, inserted or missing entry')
     .addOption(context.dbOption())
     .addOption(context.configOption())
-    .action((flags: Flags) => {
+    .action(async (flags: Flags) => {
       const config = context.configFrom(flags);
       // Read-only apart from migrations: verifying must not append to the log it checks.
-      const database = new SqliteDatabase(config.db, { synchronous: config.sqliteSynchronous });
+      const database = openDatabase(config);
       try {
-        database.migrate();
-        const store = new AuditStore(database.db);
-        const checkpoint = store.checkpoint();
-        const result = verifyChain(store.all(), checkpoint);
+        await database.migrate();
+        const store = new AuditStore(database);
+        const checkpoint = await store.checkpoint();
+        const result = verifyChain(await store.all(), checkpoint);
         if (!result.ok) {
           context.err(`Audit chain broken: ${result.message}`);
           context.setExitCode(1);
@@ -69,7 +69,7 @@ export function registerAuditCommands(program: Command, context: AuditCliContext
         if (!result.head) out(`Audit chain intact: no entries${from}.`);
         else out(`Audit chain intact: ${result.entries} entries (#${result.first}–#${result.head.seq})${from}; head hash ${result.head.hash}.`);
       } finally {
-        database.close();
+        await database.close();
       }
     });
   audit
@@ -79,9 +79,9 @@ export function registerAuditCommands(program: Command, context: AuditCliContext
     .addOption(context.dbOption())
     .addOption(context.configOption())
     .action(async (flags: Flags & { before?: number }) => {
-      const { removed, throughSeq } = await withServices(context, flags, (services) => {
+      const { removed, throughSeq } = await withServices(context, flags, async (services) => {
         const before = flags.before ?? Date.now() - context.configFrom(flags).auditRetentionDays * 86_400_000;
-        return { ...services.audit.purge(before, null), before };
+        return { ...(await services.audit.purge(before, null)), before };
       });
       if (throughSeq === null) out('No audit entries are old enough to purge.');
       else out(`Purged ${removed} audit entries through #${throughSeq}; the chain now continues from that checkpoint.`);

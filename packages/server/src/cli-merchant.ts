@@ -53,7 +53,7 @@ export function registerMerchantCommands(program: Command, context: MerchantCliC
     .addOption(context.configOption())
     .action(async (flags: { date: string; db?: string; config?: string }) => {
       await withApp(context, flags, async (services) => {
-        const results = services.settlements.settleDay(flags.date);
+        const results = await services.settlements.settleDay(flags.date);
         if (results.length === 0) out(`No merchant received payments on ${flags.date}; nothing to settle.`);
         for (const { settlement: s, created } of results) {
           out(
@@ -61,7 +61,7 @@ export function registerMerchantCommands(program: Command, context: MerchantCliC
               (created ? ` — settled (${s.id})` : ` — already settled (${s.id}), unchanged`),
           );
         }
-        const check = services.settlements.reconcile(flags.date);
+        const check = await services.settlements.reconcile(flags.date);
         out(check.ok ? `Reconciled: ${check.settlements.length} statements equal the ledger.` : `Reconciliation FAILED:\n  ${check.problems.join('\n  ')}`);
         if (!check.ok) context.setExitCode(1);
       });
@@ -75,7 +75,7 @@ export function registerMerchantCommands(program: Command, context: MerchantCliC
     .addOption(context.configOption())
     .action(async (flags: { date: string; db?: string; config?: string }) => {
       await withApp(context, flags, async (services) => {
-        const check = services.settlements.reconcile(flags.date);
+        const check = await services.settlements.reconcile(flags.date);
         for (const s of check.settlements) out(`${s.merchantId} ${flags.date}: gross ${money(s.gross)}, refunds ${money(s.refunds)}, fees ${money(s.fees)}, net ${money(s.net)} (${s.id})`);
         if (check.ok) out(`OK: ${check.settlements.length} statement${check.settlements.length === 1 ? '' : 's'} of ${flags.date} equal the ledger.`);
         else {
@@ -98,15 +98,15 @@ export function registerMerchantCommands(program: Command, context: MerchantCliC
       const csv = readFileSync(file, 'utf8');
       await withApp(context, flags, async (services, ctx) => {
         const { accounts } = ctx.stores;
-        const appRow = accounts.app(flags.merchant);
-        const account = accounts.byId(flags.merchant) ?? (appRow ? accounts.byId(appRow.account_id) : undefined);
+        const appRow = await accounts.app(flags.merchant);
+        const account = (await accounts.byId(flags.merchant)) ?? (appRow ? await accounts.byId(appRow.account_id) : undefined);
         if (!account) fail('NOT_FOUND', `No merchant with account id or app id ${flags.merchant}.`);
         const actor: Actor = { account: account!, via: 'app', appId: null, deviceId: null };
-        const created = services.batches.create(actor, { type: flags.type, csv });
+        const created = await services.batches.create(actor, { type: flags.type, csv });
         out(`Batch ${created.id}: ${created.total} ${flags.type}.`);
         let shown = -1;
         for (;;) {
-          const now = services.batches.get(actor, created.id);
+          const now = await services.batches.get(actor, created.id);
           const done = now.succeeded + now.failed;
           if (done !== shown) context.progress(`\r${progressBar(done, now.total)}`);
           shown = done;
@@ -114,7 +114,7 @@ export function registerMerchantCommands(program: Command, context: MerchantCliC
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
         context.progress('\n');
-        const final = services.batches.get(actor, created.id);
+        const final = await services.batches.get(actor, created.id);
         out(`Completed: ${final.succeeded} created, ${final.failed} failed.${final.failed > 0 ? ` See GET /v1/batches/${final.id}/items for the reasons.` : ''}`);
         if (final.failed > 0) context.setExitCode(1);
       });

@@ -12,7 +12,7 @@ import { AppError } from './errors';
 import { describe, fieldOf, validatorCompiler } from './http/validation';
 import type { Services } from './services';
 import { startServer, type RunningServer } from './server';
-import { SqliteDatabase } from './store/database';
+import { openDatabase } from './store/open';
 
 export interface CliIO {
   stdout: { write(text: string): unknown };
@@ -64,10 +64,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<CliResult> {
     loadConfig({ env, configFile: flags.config, overrides: { db: flags.db, ...overrides } });
 
   /** Opens the configured database through the app itself, runs `work` with its services, and closes it. */
-  const withServices = async <T>(flags: ConfigFlags, work: (services: Services) => T): Promise<T> => {
+  const withServices = async <T>(flags: ConfigFlags, work: (services: Services) => Promise<T> | T): Promise<T> => {
     const app = await buildApp({ config: { ...configFrom(flags), logLevel: 'silent', sweepIntervalMs: 0 } });
     try {
-      return work(app.hongbao.services);
+      return await work(app.hongbao.services);
     } finally {
       await app.close();
     }
@@ -105,14 +105,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<CliResult> {
     .description('apply pending database migrations')
     .addOption(dbOption())
     .addOption(configOption())
-    .action((flags: ConfigFlags) => {
+    .action(async (flags: ConfigFlags) => {
       const config = configFrom(flags);
-      const database = new SqliteDatabase(config.db, { synchronous: config.sqliteSynchronous });
+      const database = openDatabase(config);
       try {
-        const ran = database.migrate();
+        const ran = await database.migrate();
         out(ran === 0 ? `${config.db} is up to date; no migrations to run.` : `Ran ${ran} migration${ran === 1 ? '' : 's'} on ${config.db}.`);
       } finally {
-        database.close();
+        await database.close();
       }
     });
 

@@ -24,8 +24,13 @@ export interface Config {
   /** Folder of the mini-program's H5 build to serve at `/`, when present. */
   h5Dir: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** `FULL` fsyncs every commit; `NORMAL` (default) is atomic but may lose the last commits on power loss. */
+  /**
+   * SQLite durability. `FULL` (default): a write is acknowledged only once its commit is on disk, one
+   * fsync per group-commit batch. `NORMAL` is atomic but may lose the last commits on power loss.
+   */
   sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** Connections each instance keeps to PostgreSQL (when `db` is a postgres:// URL). */
+  pgPoolSize: number;
   /** How often the webhook worker looks for retries due, ms (new events wake it at once; 0 turns delivery off). */
   webhookPollMs: number;
   /** Whether `start` runs the D+1 settlement at 00:30 Asia/Shanghai every day. */
@@ -92,7 +97,8 @@ export const DEFAULT_CONFIG: Config = {
   sweepIntervalMs: 10_000,
   h5Dir: null,
   logLevel: 'info',
-  sqliteSynchronous: 'NORMAL',
+  sqliteSynchronous: 'FULL',
+  pgPoolSize: 16,
   webhookPollMs: 5_000,
   settlementSchedule: true,
   risk: {
@@ -139,6 +145,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   HONGBAO_H5_DIR: 'h5Dir',
   HONGBAO_LOG_LEVEL: 'logLevel',
   HONGBAO_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
+  HONGBAO_PG_POOL_SIZE: 'pgPoolSize',
   HONGBAO_WEBHOOK_POLL_MS: 'webhookPollMs',
   HONGBAO_SETTLEMENT_SCHEDULE: 'settlementSchedule',
   HONGBAO_AUDIT_RETENTION_DAYS: 'auditRetentionDays',
@@ -246,6 +253,7 @@ const VALIDATORS: { [K in keyof Config]: (value: unknown, key: string, problems:
   logLevel: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) as (v: unknown, k: string, p: string[]) => Config['logLevel'] | undefined,
   sqliteSynchronous: oneOf(['NORMAL', 'FULL']) as (v: unknown, k: string, p: string[]) => Config['sqliteSynchronous'] | undefined,
   webhookPollMs: integer(0, 3_600_000),
+  pgPoolSize: integer(1, 500),
   settlementSchedule: flag,
   risk: section<RiskConfig>({
     sameAmountStreak: integer(2, 1_000),

@@ -5,6 +5,8 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import type { RandomSource } from './domain/random';
 import { resolveH5Dir } from './routes/web';
+import { SqliteDatabase } from './store/database';
+import type { Database } from './store/sql';
 
 /**
  * Socket timeouts. Load balancers commonly drop idle connections after 60 s, so keep-alive outlives
@@ -55,8 +57,9 @@ export async function startServer(input: Config, options: StartOptions = {}): Pr
   // A copy, because the listening address fills in a missing public URL and the caller's object stays theirs.
   const config: Config = { ...input };
   const app = await buildApp({ config, clock: options.clock, rng: options.rng });
-  // A long-running server checkpoints the WAL on a background thread, off the request path.
-  app.hongbao.ctx.db.startBackgroundCheckpoints(1000, (message) => app.log.warn({ message }, 'WAL checkpoint failed'));
+  // A long-running server on SQLite checkpoints the WAL on a background thread, off the request path.
+  const database = app.hongbao.ctx.db;
+  if (database instanceof SqliteDatabase) database.startBackgroundCheckpoints(1000, (message) => app.log.warn({ message }, 'WAL checkpoint failed'));
   app.server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveTimeoutMs;
   app.server.headersTimeout = SERVER_TIMEOUTS.headersTimeoutMs;
   app.server.requestTimeout = SERVER_TIMEOUTS.requestTimeoutMs;
@@ -118,12 +121,13 @@ export async function startServer(input: Config, options: StartOptions = {}): Pr
     process.on('SIGTERM', onSignal);
   }
 
-  for (const line of startupLines(config, url)) print(line);
+  for (const line of startupLines(config, url, database)) print(line);
   return { app, url, close };
 }
 
-function startupLines(config: Config, url: string): string[] {
-  const lines = [`Hongbao listening on ${url} (${config.mode}, SQLite ${config.db})`];
+function startupLines(config: Config, url: string, database: Database): string[] {
+  const store = database.dialect === 'postgres' ? `PostgreSQL ${database.location}` : `SQLite ${database.location}`;
+  const lines = [`Hongbao listening on ${url} (${config.mode}, ${store})`];
   if (config.mode !== 'development') return lines;
   const h5 = resolveH5Dir(config.h5Dir);
   lines.push(

@@ -14,19 +14,21 @@ beforeEach(async () => {
   t = await createTestApp({ clock });
 });
 afterEach(async () => {
-  t.checkInvariants();
+  await t.checkInvariants();
   await t.close();
 });
 
 /** Runs the CLI in-process against the test app's database file. */
 async function cli(...argv: string[]) {
+  // The CLI opens the file on its own connection: everything committed so far must be there.
+  await t.database.flush();
   let stdout = '';
   let stderr = '';
-  const { exitCode } = await runCli([...argv, '--db', t.file], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env: {} });
+  const { exitCode } = await runCli([...argv, '--db', t.db], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env: {} });
   return { exitCode, stdout, stderr };
 }
 
-const rows = () => t.database.db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as any[];
+const rows = () => t.database.all<any>('SELECT * FROM audit_log ORDER BY seq');
 
 /** Some history: logins, a top-up, a packet, two claims and a payment. */
 async function history() {
@@ -43,7 +45,7 @@ async function history() {
 describe('the audit log', () => {
   it('records every state change as a chained entry, in order', async () => {
     const { alice } = await history();
-    const entries = rows();
+    const entries = await rows();
     expect(entries.map((row) => row.type)).toEqual([
       'session.created',
       'session.created',
@@ -61,10 +63,10 @@ describe('the audit log', () => {
 
   it('records nothing for a request that changed nothing', async () => {
     const alice = await t.login('alice');
-    const before = rows().length;
+    const before = (await rows()).length;
     expect((await call(t, alice.token, 'POST', '/v1/packets', { mode: 'fixed', total: 301, count: 2 })).status).toBe(400);
     expect((await call(t, alice.token, 'POST', '/v1/packets', { mode: 'random', total: 300, count: 2 })).body.error.code).toBe('INSUFFICIENT_FUNDS');
-    expect(rows()).toHaveLength(before);
+    expect(await rows()).toHaveLength(before);
   });
 });
 
@@ -73,12 +75,12 @@ describe('hongbao-server audit verify', () => {
     await history();
     const { exitCode, stdout } = await cli('audit', 'verify');
     expect(exitCode).toBe(0);
-    expect(stdout).toBe(`Audit chain intact: 7 entries (#1–#7); head hash ${rows()[6].hash}.\n`);
+    expect(stdout).toBe(`Audit chain intact: 7 entries (#1–#7); head hash ${(await rows())[6].hash}.\n`);
   });
 
   it('names an entry whose row was changed in the database file', async () => {
     await history();
-    t.database.db.prepare('UPDATE audit_log SET amount = 1 WHERE seq = 3').run();
+    await t.database.run('UPDATE audit_log SET amount = 1 WHERE seq = 3');
     const { exitCode, stderr } = await cli('audit', 'verify');
     expect(exitCode).toBe(1);
     expect(stderr).toBe('Audit chain broken: entry #3 (wallet.topup) was altered: its contents do not match its hash.\n');
@@ -86,7 +88,7 @@ describe('hongbao-server audit verify', () => {
 
   it('names the gap left by a deleted entry', async () => {
     await history();
-    t.database.db.prepare('DELETE FROM audit_log WHERE seq = 4').run();
+    await t.database.run('DELETE FROM audit_log WHERE seq = 4');
     const { exitCode, stderr } = await cli('audit', 'verify');
     expect(exitCode).toBe(1);
     expect(stderr).toBe('Audit chain broken: entry #4 is missing: the chain jumps from #3 to #5.\n');
@@ -94,9 +96,9 @@ describe('hongbao-server audit verify', () => {
 
   it('names a forged entry put in place of a real one even when its own hash is recomputed', async () => {
     await history();
-    const forged = { ...rows()[4], amount: 1, prev_hash: 'f'.repeat(64) };
+    const forged = { ...(await rows())[4], amount: 1, prev_hash: 'f'.repeat(64) };
     forged.hash = hashEntry(forged);
-    t.database.db.prepare('UPDATE audit_log SET amount = @amount, prev_hash = @prev_hash, hash = @hash WHERE seq = @seq').run(forged);
+    await t.database.run('UPDATE audit_log SET amount = @amount, prev_hash = @prev_hash, hash = @hash WHERE seq = @seq', forged);
     const { exitCode, stderr } = await cli('audit', 'verify');
     expect(exitCode).toBe(1);
     expect(stderr).toMatch(/^Audit chain broken: entry #5 \(packet\.claimed\) was inserted or replaced/);
@@ -104,7 +106,7 @@ describe('hongbao-server audit verify', () => {
 
   it('names a missing first entry', async () => {
     await history();
-    t.database.db.prepare('DELETE FROM audit_log WHERE seq = 1').run();
+    await t.database.run('DELETE FROM audit_log WHERE seq = 1');
     expect((await cli('audit', 'verify')).stderr).toBe('Audit chain broken: entry #1 is missing: the chain jumps from #0 to #2.\n');
   });
 });
@@ -117,7 +119,7 @@ describe('hongbao-server audit purge', () => {
     await t.login('carol');
     const purged = await cli('audit', 'purge', '--before', '2021-01-01');
     expect(purged).toMatchObject({ exitCode: 0, stdout: 'Purged 7 audit entries through #7; the chain now continues from that checkpoint.\n' });
-    expect(rows().map((row) => row.type)).toEqual(['session.created', 'audit.purged']);
+    expect((await rows()).map((row) => row.type)).toEqual(['session.created', 'audit.purged']);
     expect(await cli('audit', 'verify')).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^Audit chain intact: 2 entries \(#8–#9\) after the purge checkpoint #7;/) });
     await t.login('dave');
     expect((await cli('audit', 'verify')).exitCode).toBe(0);
@@ -128,7 +130,7 @@ describe('hongbao-server audit purge', () => {
     clock.set(START + 1_280 * DAY_MS);
     await t.login('carol');
     await cli('audit', 'purge', '--before', '2021-01-01');
-    t.database.db.prepare("UPDATE audit_checkpoint SET hash = ? WHERE id = 1").run('a'.repeat(64));
+    await t.database.run('UPDATE audit_checkpoint SET hash = ? WHERE id = 1', 'a'.repeat(64));
     const { exitCode, stderr } = await cli('audit', 'verify');
     expect(exitCode).toBe(1);
     expect(stderr).toMatch(/entry #8 \(session\.created\) was inserted or replaced/);
@@ -139,12 +141,12 @@ describe('hongbao-server audit purge', () => {
     const { exitCode, stderr } = await cli('audit', 'purge', '--before', new Date(Date.now() - 30 * DAY_MS).toISOString());
     expect(exitCode).toBe(1);
     expect(stderr).toMatch(/VALIDATION_FAILED: Entries are kept for 1095 days/);
-    expect(rows()).toHaveLength(7);
+    expect(await rows()).toHaveLength(7);
   });
 });
 
 describe('GET /v1/audit', () => {
-  const staff = (role: 'auditor' | 'support' | 'admin', name = '审计员李雷') => t.app.hongbao.services.admin.createStaffUser(name, role).token;
+  const staff = async (role: 'auditor' | 'support' | 'admin', name = '审计员李雷') => (await t.app.hongbao.services.admin.createStaffUser(name, role)).token;
 
   it('shows a user their own trail of the last 30 days and nothing of anyone else', async () => {
     const { alice, bob } = await history();
@@ -159,7 +161,7 @@ describe('GET /v1/audit', () => {
 
   it('gives auditors every entry with filters and pages', async () => {
     const { alice } = await history();
-    const token = staff('auditor');
+    const token = await staff('auditor');
     const all = (await call(t, token, 'GET', '/v1/audit?limit=100')).body.data;
     expect(all.map((entry: any) => entry.seq)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1]);
     const aliceOnly = (await call(t, token, 'GET', `/v1/audit?account=${alice.userId}&type=wallet.topup`)).body.data;
@@ -169,11 +171,11 @@ describe('GET /v1/audit', () => {
   });
 
   it('masks names for support staff', async () => {
-    staff('admin', '张伟明');
-    const support = staff('support', '客服小红');
+    await staff('admin', '张伟明');
+    const support = await staff('support', '客服小红');
     const entries = (await call(t, support, 'GET', '/v1/audit?type=admin.user.created')).body.data;
     expect(entries.map((entry: any) => entry.data.name)).toEqual(['客**红', '张**']);
-    const auditor = staff('auditor');
+    const auditor = await staff('auditor');
     expect((await call(t, auditor, 'GET', '/v1/audit?type=admin.user.created')).body.data.map((entry: any) => entry.data.name)).toContain('张伟明');
   });
 });
@@ -191,7 +193,7 @@ describe('staff accounts from the command line', () => {
     expect((await call(t, bob.token, 'GET', '/v1/audit?limit=1')).status).toBe(200);
     expect((await call(t, bob.token, 'GET', '/v1/blacklist')).status).toBe(200);
     expect((await call(t, bob.token, 'POST', '/v1/blacklist', { kind: 'device', value: 'x', reason: 'y' })).status).toBe(403);
-    expect(rows().map((row) => row.type)).toEqual(expect.arrayContaining(['admin.user.created', 'admin.role.granted']));
+    expect((await rows()).map((row) => row.type)).toEqual(expect.arrayContaining(['admin.user.created', 'admin.role.granted']));
   });
 
   it('rejects an unknown role and an unknown account', async () => {

@@ -182,7 +182,7 @@ async function merchantOpsFixtures(): Promise<Fixtures['ops']> {
   await t.topup(yesterdayPayer, 10_000);
   await payment(yesterdayPayer, await createCollectCode(t, owner), 500);
   clock.set(now);
-  const settled = t.app.hongbao.services.settlements.settleDay(businessDay(now - DAY_MS));
+  const settled = await t.app.hongbao.services.settlements.settleDay(businessDay(now - DAY_MS));
   const settlement = settled.find((result) => result.settlement.merchantId === owner.accountId)!.settlement.id;
   const todayPayer = await payer();
   const code = await createCollectCode(t, owner);
@@ -207,9 +207,9 @@ beforeAll(async () => {
   await t.topup(owner.token, 10_000);
   await t.topup(foreign.token, 10_000);
   await call(t, merchant, 'POST', '/v1/wallet/topups', { amount: 10_000 });
-  const staff = (role: 'support' | 'auditor' | 'admin') => t.app.hongbao.services.admin.createStaffUser(`staff-${role}`, role).token;
+  const staff = async (role: 'support' | 'auditor' | 'admin') => (await t.app.hongbao.services.admin.createStaffUser(`staff-${role}`, role)).token;
   credentials.set('owner', owner.token).set('foreign', foreign.token).set('merchant', merchant);
-  credentials.set('support', staff('support')).set('auditor', staff('auditor')).set('admin', staff('admin'));
+  credentials.set('support', await staff('support')).set('auditor', await staff('auditor')).set('admin', await staff('admin'));
 
   const packet = async (count: number) => (await call(t, owner.token, 'POST', '/v1/packets', { mode: 'random', total: count * 10, count })).body.packet.id;
   const finished = await packet(1);
@@ -229,7 +229,7 @@ beforeAll(async () => {
   fixtures.claimToken = (await call(t, owner.token, 'POST', `/v1/packets/${fixtures.packet}/codes`, {})).body.code.token;
 });
 afterAll(async () => {
-  t.checkInvariants();
+  await t.checkInvariants();
   await t.close();
 });
 
@@ -266,7 +266,7 @@ describe('authorization matrix', () => {
   it('leaves the owner’s endpoint and payment that other callers tried to delete or refund as they were', async () => {
     const owner = opsCredentials.get('owner')!;
     expect((await call(t, owner, 'GET', '/v1/webhook-endpoints')).body.data.map((endpoint: { id: string }) => endpoint.id)).toContain(fixtures.ops.endpoint);
-    const payment = t.database.db.prepare('SELECT status FROM payments WHERE id = ?').get(fixtures.ops.pendingPayment);
+    const payment = await t.database.get('SELECT status FROM payments WHERE id = ?', fixtures.ops.pendingPayment);
     expect(payment).toEqual({ status: 'pending_settlement' });
   });
 });

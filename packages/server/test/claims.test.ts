@@ -10,7 +10,7 @@ const get = (token: string, url: string) => t.app.inject({ method: 'GET', url, h
 const balance = async (token: string): Promise<number> => (await get(token, '/v1/wallet')).json().wallet.balance;
 const claim = (token: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'POST', url: '/v1/claims', headers: { ...auth(token), ...headers }, payload });
-const claimCount = () => (t.database.db.prepare('SELECT COUNT(*) AS n FROM claims').get() as { n: number }).n;
+const claimCount = async () => (await t.database.get<{ n: number }>('SELECT COUNT(*) AS n FROM claims'))!.n;
 
 async function sendPacket(body: Record<string, unknown>, openid = 'sender') {
   const sender = await t.login(openid, { name: '老板' });
@@ -22,15 +22,15 @@ async function sendPacket(body: Record<string, unknown>, openid = 'sender') {
 
 /** Sends a claim that must be rejected, and checks that no balance, claim or packet changed. */
 async function expectRejected(token: string, payload: Record<string, unknown>, status: number, code: string, watched: string[] = []) {
-  const packetsBefore = t.database.db.prepare('SELECT id, claimed_count, claimed_amount, version, status FROM packets ORDER BY id').all();
+  const packetsBefore = await t.database.all('SELECT id, claimed_count, claimed_amount, version, status FROM packets ORDER BY id');
   const balancesBefore = await Promise.all([token, ...watched].map(balance));
-  const claimsBefore = claimCount();
+  const claimsBefore = await claimCount();
   const res = await claim(token, payload);
   expect(res.statusCode).toBe(status);
   expect(res.json().error.code).toBe(code);
   expect(await Promise.all([token, ...watched].map(balance))).toEqual(balancesBefore);
-  expect(claimCount()).toBe(claimsBefore);
-  expect(t.database.db.prepare('SELECT id, claimed_count, claimed_amount, version, status FROM packets ORDER BY id').all()).toEqual(packetsBefore);
+  expect(await claimCount()).toBe(claimsBefore);
+  expect(await t.database.all('SELECT id, claimed_count, claimed_amount, version, status FROM packets ORDER BY id')).toEqual(packetsBefore);
   return res.json().error;
 }
 
@@ -46,13 +46,13 @@ describe('claiming a share', () => {
     expect(await balance(bob.token)).toBe(body.claim.amount);
     const entries = (await get(bob.token, '/v1/wallet/entries')).json().data;
     expect(entries[0]).toMatchObject({ kind: 'packet.claim', amount: body.claim.amount, reference: body.claim.id });
-    const stored = t.database.db.prepare('SELECT slot, device_id FROM claims WHERE id = ?').get(body.claim.id);
+    const stored = await t.database.get('SELECT slot, device_id FROM claims WHERE id = ?', body.claim.id);
     expect(stored).toEqual({ slot: 0, device_id: 'device-1' });
   });
 
   it('takes shares in slot order', async () => {
     const { packet } = await sendPacket({ mode: 'random', total: 5_000, count: 4 });
-    const shares = (t.database.db.prepare('SELECT amount FROM packet_shares WHERE packet_id = ? ORDER BY slot').all(packet.id) as Array<{ amount: number }>).map((s) => s.amount);
+    const shares = (await t.database.all<{ amount: number }>('SELECT amount FROM packet_shares WHERE packet_id = ? ORDER BY slot', packet.id)).map((s) => s.amount);
     const got = [];
     for (let i = 0; i < 4; i++) got.push((await claim((await t.login(`u${i}`)).token, { packetId: packet.id })).json().claim.amount);
     expect(got).toEqual(shares);
@@ -62,7 +62,7 @@ describe('claiming a share', () => {
     const { packet } = await sendPacket({ mode: 'fixed', total: 200, count: 2 });
     const bob = await t.login('bob', { deviceId: 'phone-7' });
     const { claim: made } = (await claim(bob.token, { packetId: packet.id })).json();
-    expect(t.database.db.prepare('SELECT device_id FROM claims WHERE id = ?').get(made.id)).toEqual({ device_id: 'phone-7' });
+    expect(await t.database.get('SELECT device_id FROM claims WHERE id = ?', made.id)).toEqual({ device_id: 'phone-7' });
   });
 
   it('finishes the packet with the last share and names the luckiest claim', async () => {
@@ -112,7 +112,7 @@ describe('claiming a share', () => {
     expect(again.statusCode).toBe(201);
     expect(again.json()).toEqual(first.json());
     expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(claimCount()).toBe(1);
+    expect(await claimCount()).toBe(1);
   });
 });
 
@@ -189,7 +189,7 @@ describe('rejected claims change nothing', () => {
   it('answers RISK_BLOCKED for a packet frozen by risk control', async () => {
     const { sender, packet } = await sendPacket({ mode: 'random', total: 1_000, count: 5 });
     // Freezing is risk control's job; the claim path only has to honour the status.
-    t.database.db.prepare("UPDATE packets SET status = 'frozen' WHERE id = ?").run(packet.id);
+    await t.database.run("UPDATE packets SET status = 'frozen' WHERE id = ?", packet.id);
     const bob = await t.login('bob');
     await expectRejected(bob.token, { packetId: packet.id }, 403, 'RISK_BLOCKED', [sender.token]);
   });
@@ -198,6 +198,6 @@ describe('rejected claims change nothing', () => {
     const { packet } = await sendPacket({ mode: 'fixed', total: 100, count: 1 });
     const res = await t.app.inject({ method: 'POST', url: '/v1/claims', payload: { packetId: packet.id } });
     expect(res.statusCode).toBe(401);
-    expect(claimCount()).toBe(0);
+    expect(await claimCount()).toBe(0);
   });
 });

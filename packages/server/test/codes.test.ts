@@ -54,13 +54,13 @@ describe('collect codes per tier', () => {
   it('answers TIER_API_FORBIDDEN when an enterprise or personal account sends ttlSeconds', async () => {
     const merchant = await t.merchant({ tier: 'enterprise', name: '好再来餐厅' });
     const { token } = await t.login('alice');
-    const before = snapshot(t);
+    const before = await snapshot(t);
     for (const caller of [merchant, token]) {
       const answer = await call(t, caller, 'POST', '/v1/collect-codes', { ttlSeconds: 600 });
       expect(answer.status).toBe(403);
       expect(answer.body.error).toMatchObject({ code: 'TIER_API_FORBIDDEN', field: 'ttlSeconds' });
     }
-    expect(snapshot(t)).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 
   it('rejects a TTL outside 30 to 3600 s naming the field', async () => {
@@ -82,11 +82,11 @@ describe('collect codes per tier', () => {
 describe('token checks', () => {
   it('rejects a tampered token as CODE_INVALID and changes nothing', async () => {
     const { payer, code } = await collectScenario();
-    const before = snapshot(t);
+    const before = await snapshot(t);
     const answer = await pay(t, payer.token, tamper(code.token), { amount: 100 });
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe('CODE_INVALID');
-    expect(snapshot(t)).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 
   it('rejects a tampered token of every scheme as CODE_INVALID', async () => {
@@ -112,11 +112,11 @@ describe('token checks', () => {
     clockOf(t).advance(119_000);
     expect((await pay(t, payer.token, code.token, { amount: 100 })).status).toBe(201);
     clockOf(t).advance(2_000);
-    const before = snapshot(t);
+    const before = await snapshot(t);
     const answer = await pay(t, payer.token, code.token, { amount: 101 });
     expect(answer.status).toBe(410);
     expect(answer.body.error.code).toBe('CODE_EXPIRED');
-    expect(snapshot(t)).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 
   it('keeps a superseded token valid until its own expiry after a refresh', async () => {
@@ -172,14 +172,14 @@ describe('geofence', () => {
   it('answers OUT_OF_AREA without a location or outside the radius, and accepts a payer inside', async () => {
     const { payer, code } = await collectScenario({ geofence: fence });
     expect(code.geofence).toEqual(fence);
-    const before = snapshot(t);
+    const before = await snapshot(t);
     const missing = await pay(t, payer.token, code.token, { amount: 100 });
     expect(missing.status).toBe(403);
     expect(missing.body.error).toMatchObject({ code: 'OUT_OF_AREA', field: 'location' });
     // About 1.1 km north of the centre.
     const outside = await pay(t, payer.token, code.token, { amount: 100, location: { lat: 31.2404, lng: 121.4737 } });
     expect(outside.body.error.code).toBe('OUT_OF_AREA');
-    expect(snapshot(t)).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
     // About 110 m north of the centre.
     const inside = await pay(t, payer.token, code.token, { amount: 100, location: { lat: 31.2314, lng: 121.4737 } });
     expect(inside.status).toBe(201);
@@ -224,11 +224,11 @@ describe('claim codes', () => {
     await t.topup(sender.token, 10_000);
     const sent = await packet(sender.token);
     expect((await call(t, sender.token, 'POST', '/v1/packets/pk_unknown/codes', {})).body.error.code).toBe('NOT_FOUND');
-    const before = snapshot(t);
+    const before = await snapshot(t);
     const forbidden = await call(t, other.token, 'POST', `/v1/packets/${sent.id}/codes`, {});
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error.code).toBe('FORBIDDEN');
-    expect(snapshot(t)).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 
   it('answers PACKET_EXPIRED for a packet past its claim window', async () => {
@@ -251,12 +251,12 @@ describe('claim codes', () => {
     expect(claimed.status).toBe(201);
     expect(claimed.body.claim.amount).toBe(500);
 
-    const before = snapshot(t);
+    const before = await snapshot(t);
     const issued = await call(t, sender.token, 'POST', `/v1/packets/${sent.id}/codes`, {});
     expect(issued.status).toBe(409);
     expect(issued.body.error.code).toBe('PACKET_EXHAUSTED');
     expect((await call(t, sender.token, 'POST', `/v1/codes/${code.id}/refresh`)).body.error.code).toBe('PACKET_EXHAUSTED');
-    expect(snapshot(t)).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 
   it('answers TIER_API_FORBIDDEN to a personal sender asking for a custom TTL', async () => {
@@ -275,10 +275,10 @@ describe('claim codes', () => {
     await t.topup(payer.token, 10_000);
     const sent = await packet(sender.token);
     const code = (await call(t, sender.token, 'POST', `/v1/packets/${sent.id}/codes`, {})).body.code;
-    const before = snapshot(t);
+    const before = await snapshot(t);
     const answer = await pay(t, payer.token, code.token, { amount: 100 });
     expect(answer.body.error.code).toBe('CODE_INVALID');
-    expect(snapshot(t)).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 
   it('issues the same Idempotency-Key once', async () => {
@@ -290,7 +290,7 @@ describe('claim codes', () => {
     const second = await call(t, sender.token, 'POST', `/v1/packets/${sent.id}/codes`, {}, headers);
     expect(second.body).toEqual(first.body);
     expect(second.headers['idempotent-replayed']).toBe('true');
-    expect((t.database.db.prepare('SELECT COUNT(*) AS n FROM codes').get() as { n: number }).n).toBe(1);
+    expect((await t.database.get<{ n: number }>('SELECT COUNT(*) AS n FROM codes'))!.n).toBe(1);
   });
 });
 
@@ -307,22 +307,22 @@ describe('collect code reads and owner actions', () => {
 
   it('refuses refresh and revoke to anyone but the owner', async () => {
     const { payer, code } = await collectScenario();
-    const before = snapshot(t);
+    const before = await snapshot(t);
     expect((await call(t, payer.token, 'POST', `/v1/codes/${code.id}/refresh`)).body.error.code).toBe('FORBIDDEN');
     expect((await call(t, payer.token, 'DELETE', `/v1/codes/${code.id}`)).body.error.code).toBe('FORBIDDEN');
-    expect(snapshot(t)).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 
   it('resolves a collect token to its owner without acting on it', async () => {
     const { payer, code } = await collectScenario({ fixedAmount: 2_000, scene: 'wedding', title: '喜酒' });
-    const before = snapshot(t);
+    const before = await snapshot(t);
     const answer = await call(t, payer.token, 'GET', `/v1/codes/resolve?token=${code.token}`);
     expect(answer.body).toEqual({
       code: { id: code.id, kind: 'collect', status: 'active', expiresAt: code.expiresAt, geofenced: false },
       packet: null,
       collect: { ownerId: code.ownerId, ownerName: '店主老王', fixedAmount: 2_000, scene: 'wedding', title: '喜酒' },
     });
-    expect(snapshot(t)).toEqual(before);
+    expect(await snapshot(t)).toEqual(before);
   });
 
   it('answers CODE_EXPIRED and CODE_INVALID on resolve as a scan would', async () => {

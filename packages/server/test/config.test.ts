@@ -29,7 +29,7 @@ function problemsOf(options: Parameters<typeof loadConfig>[0]): string[] {
 describe('loadConfig', () => {
   it('gives the development defaults when nothing is set', () => {
     expect(loadConfig({ env: {} })).toEqual(DEFAULT_CONFIG);
-    expect(DEFAULT_CONFIG).toMatchObject({ host: '127.0.0.1', port: 8080, db: './data/hongbao.db', mode: 'development' });
+    expect(DEFAULT_CONFIG).toMatchObject({ host: '127.0.0.1', port: 8080, db: './data/hongbao.db', mode: 'development', sqliteSynchronous: 'FULL' });
   });
 
   it('reads every HONGBAO_* variable and converts numbers and lists', () => {
@@ -47,7 +47,8 @@ describe('loadConfig', () => {
         HONGBAO_SWEEP_INTERVAL_MS: '0',
         HONGBAO_H5_DIR: '/srv/h5',
         HONGBAO_LOG_LEVEL: 'warn',
-        HONGBAO_SQLITE_SYNCHRONOUS: 'FULL',
+        HONGBAO_SQLITE_SYNCHRONOUS: 'NORMAL',
+        HONGBAO_PG_POOL_SIZE: '32',
         HONGBAO_WEBHOOK_POLL_MS: '250',
         HONGBAO_SETTLEMENT_SCHEDULE: 'false',
         HONGBAO_AUDIT_RETENTION_DAYS: '365',
@@ -66,7 +67,8 @@ describe('loadConfig', () => {
       sweepIntervalMs: 0,
       h5Dir: '/srv/h5',
       logLevel: 'warn',
-      sqliteSynchronous: 'FULL',
+      sqliteSynchronous: 'NORMAL',
+      pgPoolSize: 32,
       webhookPollMs: 250,
       settlementSchedule: false,
       risk: DEFAULT_CONFIG.risk,

@@ -5,7 +5,7 @@ beforeEach(async () => {
   t = await createTestApp({ config: { bodyLimit: 2048 } });
 });
 afterEach(async () => {
-  t.checkInvariants();
+  await t.checkInvariants();
   await t.close();
 });
 

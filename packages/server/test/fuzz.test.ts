@@ -22,7 +22,7 @@ beforeAll(async () => {
   const alice = await t.login('alice');
   const bob = await t.login('bob');
   await t.topup(alice.token, 50_000);
-  const admin = t.app.hongbao.services.admin.createStaffUser('fuzz-admin', 'admin').token;
+  const admin = (await t.app.hongbao.services.admin.createStaffUser('fuzz-admin', 'admin')).token;
   const packet = (await call(t, alice.token, 'POST', '/v1/packets', { mode: 'random', total: 1_000, count: 5 })).body.packet;
   const claimCode = (await call(t, alice.token, 'POST', `/v1/packets/${packet.id}/codes`, {})).body.code;
   const collect = await createCollectCode(t, bob.token);
@@ -37,21 +37,25 @@ beforeAll(async () => {
   ];
 });
 afterAll(async () => {
-  t.checkInvariants();
+  await t.checkInvariants();
   await t.close();
 });
 
 /** Every balance and the row count of every table a rejected request must not touch. */
-function state() {
-  const db = t.database.db;
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>)
-    .map((row) => row.name)
-    .filter((name) => !KEPT_ON_REFUSAL.has(name));
+async function state() {
+  const db = t.database;
+  const listTables =
+    db.dialect === 'sqlite'
+      ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+      : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()';
+  const tables = (await db.all<{ name: string }>(listTables)).map((row) => row.name).filter((name) => !KEPT_ON_REFUSAL.has(name));
+  const counts: Record<string, number> = {};
+  for (const name of tables) counts[name] = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`))!.n;
   return {
-    balances: db.prepare('SELECT id, balance FROM ledger_accounts ORDER BY id').all(),
-    counts: Object.fromEntries(tables.map((name) => [name, (db.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n])),
-    codes: db.prepare('SELECT id, status, version, same_amount_streak FROM codes ORDER BY id').all(),
-    packets: db.prepare('SELECT id, status, claimed_count, version FROM packets ORDER BY id').all(),
+    balances: await db.all('SELECT id, balance FROM ledger_accounts ORDER BY id'),
+    counts,
+    codes: await db.all('SELECT id, status, version, same_amount_streak FROM codes ORDER BY id'),
+    packets: await db.all('SELECT id, status, claimed_count, version FROM packets ORDER BY id'),
   };
 }
 
@@ -120,14 +124,14 @@ describe('fuzzing every route', () => {
         if (input.idempotencyKey !== undefined) headers['idempotency-key'] = input.idempotencyKey;
         const payload = input.body?.replace('"CODE"', JSON.stringify(pick(codeTokens))).replace('"FIXTURE"', JSON.stringify(pick(ids)));
 
-        const before = state();
+        const before = await state();
         const response = await t.app.inject({ method: route.method as 'GET', url: query ? `${path}?${query}` : path, headers, payload });
         expect(response.statusCode).not.toBe(500);
         if (response.statusCode >= 400) {
           const error = response.json().error;
           expect(isErrorCode(error?.code)).toBe(true);
           expect(error.message).toEqual(expect.any(String));
-          expect(state()).toEqual(before);
+          expect(await state()).toEqual(before);
         }
       }),
       { numRuns: 600, seed: 20260101 },

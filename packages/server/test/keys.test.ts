@@ -8,7 +8,7 @@ import { call, clockOf, createCollectCode, pay, tamper } from './helpers/codes';
 let t: TestApp;
 freshAppPerTest((app) => (t = app), () => t);
 
-const keyRows = () => t.database.db.prepare('SELECT scheme, kid FROM code_keys ORDER BY scheme, kid').all();
+const keyRows = () => t.database.all('SELECT scheme, kid FROM code_keys ORDER BY scheme, kid');
 const services = () => t.app.hongbao.services;
 
 async function people() {
@@ -19,21 +19,21 @@ async function people() {
 }
 
 describe('keyring', () => {
-  it('creates one key per scheme at start, and only once', () => {
-    const created = keyRows();
+  it('creates one key per scheme at start, and only once', async () => {
+    const created = await keyRows();
     expect(created).toEqual([
       { scheme: 'aes-gcm', kid: 1 },
       { scheme: 'aes-gcm-ed25519', kid: 1 },
       { scheme: 'sm4-ctr-hmac-sm3', kid: 1 },
     ]);
-    services().keys.ensureKeys();
-    expect(keyRows()).toEqual(created);
+    await services().keys.ensureKeys();
+    expect(await keyRows()).toEqual(created);
   });
 
   it('rotates to a new kid per scheme: new tokens use it and tokens of the old kid still work', async () => {
     const { owner, payer } = await people();
     const before = await createCollectCode(t, owner.token);
-    expect(services().keys.rotate()).toEqual([
+    expect(await services().keys.rotate()).toEqual([
       { scheme: 'aes-gcm', kid: 2 },
       { scheme: 'sm4-ctr-hmac-sm3', kid: 2 },
       { scheme: 'aes-gcm-ed25519', kid: 2 },
@@ -64,10 +64,10 @@ describe('keyring', () => {
     const code = await createCollectCode(t, owner.token);
     // The CLI's `keys rotate` is another KeyService over the same database.
     const cli = new KeyService(t.app.hongbao.ctx);
-    cli.ensureKeys();
-    cli.rotate();
+    await cli.ensureKeys();
+    await cli.rotate();
     const now = Math.floor(clockOf(t).now() / 1000);
-    const token = encodeToken({ codeId: code.id, kind: 'collect', version: 1, issuedAt: now, expiresAt: now + 120, nonce: randomBytes(8) }, cli.activeKey('aes-gcm'));
+    const token = encodeToken({ codeId: code.id, kind: 'collect', version: 1, issuedAt: now, expiresAt: now + 120, nonce: randomBytes(8) }, await cli.activeKey('aes-gcm'));
     expect((await pay(t, payer.token, token, { amount: 100 })).status).toBe(201);
 
     clockOf(t).advance(61_000);
@@ -77,8 +77,8 @@ describe('keyring', () => {
   it('stops accepting a key removed from the table once the cache refreshes', async () => {
     const { owner, payer } = await people();
     const code = await createCollectCode(t, owner.token);
-    services().keys.rotate();
-    t.database.db.prepare("DELETE FROM code_keys WHERE scheme = 'aes-gcm' AND kid = 1").run();
+    await services().keys.rotate();
+    await t.database.run("DELETE FROM code_keys WHERE scheme = 'aes-gcm' AND kid = 1");
     clockOf(t).advance(61_000);
     expect((await pay(t, payer.token, code.token, { amount: 100 })).body.error.code).toBe('CODE_INVALID');
   });
@@ -88,7 +88,7 @@ describe('published provider keys', () => {
   it('publishes the Ed25519 key of every kid, and a provider token verifies offline with it', async () => {
     const provider = await t.merchant({ tier: 'provider', name: '聚合服务商' });
     const first = await createCollectCode(t, provider);
-    services().keys.rotate();
+    await services().keys.rotate();
     const second = await createCollectCode(t, provider);
 
     const published = await t.app.inject({ method: 'GET', url: '/v1/keys' });

@@ -10,7 +10,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   jest.restoreAllMocks();
-  t.checkInvariants();
+  await t.checkInvariants();
   await t.close();
 });
 

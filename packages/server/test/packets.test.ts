@@ -15,9 +15,9 @@ const get = (token: string, url: string) => t.app.inject({ method: 'GET', url, h
 const claim = (token: string, packetId: string) => t.app.inject({ method: 'POST', url: '/v1/claims', headers: auth(token), payload: { packetId } });
 const balance = async (token: string): Promise<number> => (await get(token, '/v1/wallet')).json().wallet.balance;
 const usedToday = async (token: string): Promise<number> => (await get(token, '/v1/me')).json().usage.usedToday;
-const packetCount = () => (t.database.db.prepare('SELECT COUNT(*) AS n FROM packets').get() as { n: number }).n;
-const sharesOf = (packetId: string) =>
-  (t.database.db.prepare('SELECT amount FROM packet_shares WHERE packet_id = ? ORDER BY slot').all(packetId) as Array<{ amount: number }>).map((row) => row.amount);
+const packetCount = async () => (await t.database.get<{ n: number }>('SELECT COUNT(*) AS n FROM packets'))!.n;
+const sharesOf = async (packetId: string) =>
+  (await t.database.all<{ amount: number }>('SELECT amount FROM packet_shares WHERE packet_id = ? ORDER BY slot', packetId)).map((row) => row.amount);
 
 /** A funded personal user. */
 async function sender(openid = 'sender', amount = 100_000, name = '发红包的人') {
@@ -28,11 +28,11 @@ async function sender(openid = 'sender', amount = 100_000, name = '发红包的�
 
 /** Sends a request that must be rejected, and checks that it changed nothing. */
 async function expectRejected(token: string, body: Record<string, unknown>, status: number, error: Record<string, unknown>) {
-  const before = { balance: await balance(token), used: await usedToday(token), packets: packetCount() };
+  const before = { balance: await balance(token), used: await usedToday(token), packets: await packetCount() };
   const res = await create(token, body);
   expect(res.statusCode).toBe(status);
   expect(res.json().error).toMatchObject(error);
-  expect({ balance: await balance(token), used: await usedToday(token), packets: packetCount() }).toEqual(before);
+  expect({ balance: await balance(token), used: await usedToday(token), packets: await packetCount() }).toEqual(before);
   return res.json().error;
 }
 
@@ -73,8 +73,8 @@ describe('creating packets', () => {
     expect(Date.parse(packet.expiresAt) - Date.parse(packet.createdAt)).toBe(86_400_000);
     expect(await balance(alice.token)).toBe(9_000);
     expect(await usedToday(alice.token)).toBe(1_000);
-    expect(sharesOf(packet.id).reduce((a, b) => a + b, 0)).toBe(1_000);
-    const escrow = t.database.db.prepare("SELECT balance FROM ledger_accounts WHERE owner_id = ? AND type = 'escrow'").get(packet.id) as { balance: number };
+    expect((await sharesOf(packet.id)).reduce((a, b) => a + b, 0)).toBe(1_000);
+    const escrow = (await t.database.get<{ balance: number }>("SELECT balance FROM ledger_accounts WHERE owner_id = ? AND type = 'escrow'", packet.id))!;
     expect(escrow.balance).toBe(1_000);
   });
 
@@ -89,30 +89,30 @@ describe('creating packets', () => {
     const alice = await sender();
     const { packet } = (await create(alice.token, { mode: 'fixed', total: 1_200, count: 4 })).json();
     expect(packet.algorithm).toBe('fixed');
-    expect(sharesOf(packet.id)).toEqual([300, 300, 300, 300]);
+    expect(await sharesOf(packet.id)).toEqual([300, 300, 300, 300]);
   });
 
   it('uses the line-cut algorithm when asked', async () => {
     const alice = await sender();
     const { packet } = (await create(alice.token, { mode: 'random', total: 5_000, count: 10, algorithm: 'line-cut' })).json();
     expect(packet.algorithm).toBe('line-cut');
-    expect(sharesOf(packet.id)).toHaveLength(10);
+    expect(await sharesOf(packet.id)).toHaveLength(10);
   });
 
   it('keeps a personal random packet’s shares within a ¥45 standard deviation', async () => {
     const alice = await sender();
     for (let i = 0; i < 5; i++) {
       const { packet } = (await create(alice.token, { mode: 'random', total: 20_000, count: 2 })).json();
-      expect(populationStdDev(sharesOf(packet.id))).toBeLessThanOrEqual(4_500);
+      expect(populationStdDev(await sharesOf(packet.id))).toBeLessThanOrEqual(4_500);
     }
   });
 
   it('commits to the shares in slot order with the published formula', async () => {
     const alice = await sender();
     const { packet } = (await create(alice.token, { mode: 'random', total: 3_000, count: 6 })).json();
-    const { salt } = t.database.db.prepare('SELECT salt FROM packets WHERE id = ?').get(packet.id) as { salt: string };
+    const { salt } = (await t.database.get<{ salt: string }>('SELECT salt FROM packets WHERE id = ?', packet.id))!;
     expect(salt).toMatch(/^[0-9a-f]{64}$/);
-    expect(verifyFairness(packet.commitment, salt, sharesOf(packet.id))).toBe(true);
+    expect(verifyFairness(packet.commitment, salt, await sharesOf(packet.id))).toBe(true);
   });
 
   it('takes the default message from the scene and keeps a message the sender wrote', async () => {
@@ -144,7 +144,7 @@ describe('creating packets', () => {
     expect(again.statusCode).toBe(201);
     expect(again.json()).toEqual(first.json());
     expect(await balance(alice.token)).toBe(4_000);
-    expect(packetCount()).toBe(1);
+    expect(await packetCount()).toBe(1);
   });
 
   it('lets an enterprise merchant send a packet of more than 100 shares', async () => {
@@ -152,7 +152,7 @@ describe('creating packets', () => {
     const { headers, payload } = t.signed(shop, 'POST', '/v1/packets', { mode: 'random', total: 50_000, count: 2_000 });
     const res = await t.app.inject({ method: 'POST', url: '/v1/packets', headers, payload });
     expect(res.statusCode).toBe(201);
-    expect(sharesOf(res.json().packet.id)).toHaveLength(2_000);
+    expect(await sharesOf(res.json().packet.id)).toHaveLength(2_000);
   });
 });
 
@@ -246,7 +246,7 @@ describe('rejected packets change nothing', () => {
   it('rejects a packet without a session with UNAUTHENTICATED', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/v1/packets', payload: { mode: 'fixed', total: 100, count: 1 } });
     expect(res.statusCode).toBe(401);
-    expect(packetCount()).toBe(0);
+    expect(await packetCount()).toBe(0);
   });
 });
 

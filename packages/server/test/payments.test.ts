@@ -16,11 +16,11 @@ async function people(payerFunds = 100_000) {
 
 /** Expects `request` to fail with `code` and to leave every balance, limit and code untouched. */
 async function expectRejected(request: () => Promise<{ status: number; body: any }>, code: string, status: number) {
-  const before = snapshot(t);
+  const before = await snapshot(t);
   const answer = await request();
   expect(answer.body.error?.code).toBe(code);
   expect(answer.status).toBe(status);
-  expect(snapshot(t)).toEqual(before);
+  expect(await snapshot(t)).toEqual(before);
   return answer.body.error;
 }
 
@@ -178,7 +178,7 @@ describe('same-amount circuit breaker', () => {
   it('lets an admin unfreeze but not another user, and leaves an active code’s streak alone', async () => {
     const { owner, payer } = await people();
     const admin = await t.login('admin');
-    t.database.db.prepare("UPDATE accounts SET role = 'admin' WHERE id = ?").run(admin.userId);
+    await t.database.run("UPDATE accounts SET role = 'admin' WHERE id = ?", admin.userId);
     const code = await createCollectCode(t, owner.token);
     for (let i = 0; i < 4; i++) await pay(t, payer.token, code.token, { amount: 100 });
     const unchanged = await call(t, owner.token, 'POST', `/v1/codes/${code.id}/unfreeze`);

@@ -10,7 +10,7 @@ async function start(rateLimit: Partial<Config['rateLimit']>) {
   t = await createTestApp({ clock, config: { rateLimit: { ...DEFAULT_CONFIG.rateLimit, ...rateLimit } } });
 }
 afterEach(async () => {
-  t.checkInvariants();
+  await t.checkInvariants();
   await t.close();
 });
 
@@ -40,7 +40,7 @@ describe('rate limits', () => {
     expect(third.statusCode).toBe(429);
     expect(third.headers['retry-after']).toBe('60');
     expect((await health('10.0.0.9')).statusCode).toBe(200);
-    expect(t.database.db.prepare("SELECT COUNT(*) AS n FROM accounts WHERE openid = 'c'").get()).toEqual({ n: 0 });
+    expect(await t.database.get("SELECT COUNT(*) AS n FROM accounts WHERE openid = 'c'")).toEqual({ n: 0 });
   });
 
   it('limits each user on its own, so one busy user does not slow another', async () => {

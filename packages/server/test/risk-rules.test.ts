@@ -16,21 +16,21 @@ async function start(options: { at?: number; config?: Partial<Config> } = {}) {
   t = await createTestApp({ clock, config: options.config });
 }
 afterEach(async () => {
-  t.checkInvariants();
+  await t.checkInvariants();
   await t.close();
 });
 
-const decisions = () => t.database.db.prepare('SELECT rule, outcome, reason, account_id, device_id, until FROM risk_decisions ORDER BY id').all() as any[];
-const admin = () => t.app.hongbao.services.admin.createStaffUser('风控管理员', 'admin').token;
+const decisions = () => t.database.all<any>('SELECT rule, outcome, reason, account_id, device_id, until FROM risk_decisions ORDER BY id');
+const admin = async () => (await t.app.hongbao.services.admin.createStaffUser('风控管理员', 'admin')).token;
 
 /** Expects `request` to be refused with `code` and `rule`, to change nothing, and to leave a decision record. */
 async function expectRefused(request: () => Promise<{ status: number; body: any }>, code: string, rule: string) {
-  const before = snapshot(t);
-  const recorded = decisions().length;
+  const before = await snapshot(t);
+  const recorded = (await decisions()).length;
   const answer = await request();
   expect(answer.body.error).toMatchObject({ code, rule, reason: expect.any(String) });
-  expect(snapshot(t)).toEqual(before);
-  const after = decisions();
+  expect(await snapshot(t)).toEqual(before);
+  const after = await decisions();
   expect(after).toHaveLength(recorded + 1);
   expect(after[after.length - 1]).toMatchObject({ rule, outcome: expect.stringMatching(/block|review/) });
   return answer.body.error;
@@ -88,9 +88,9 @@ describe('rule 2: same-amount streak', () => {
     await t.topup(payer.token, 10_000);
     const code = await createCollectCode(t, owner.token);
     for (let i = 0; i < 4; i++) expect((await pay(t, payer.token, code.token, { amount: 100 })).status).toBe(201);
-    expect(decisions()).toEqual([]);
+    expect(await decisions()).toEqual([]);
     expect((await pay(t, payer.token, code.token, { amount: 100 })).status).toBe(201);
-    expect(decisions()).toEqual([expect.objectContaining({ rule: 'same-amount-streak', outcome: 'freeze' })]);
+    expect(await decisions()).toEqual([expect.objectContaining({ rule: 'same-amount-streak', outcome: 'freeze' })]);
     expect((await pay(t, payer.token, code.token, { amount: 100 })).body.error.code).toBe('CODE_FROZEN');
   });
 });
@@ -143,7 +143,7 @@ describe('rule 4: night-time small payments', () => {
     await smallPayments(payer.token, code.token, 20);
     const error = await expectRefused(() => pay(t, payer.token, code.token, { amount: 900 }), 'RISK_BLOCKED', 'night-small-payments');
     expect(error.until).toBe(new Date(TWO_AM_SHANGHAI + 24 * 3_600_000).toISOString());
-    const flags = t.database.db.prepare('SELECT rule, account_id, status FROM review_flags').all();
+    const flags = await t.database.all('SELECT rule, account_id, status FROM review_flags');
     expect(flags).toEqual([{ rule: 'night-small-payments', account_id: payer.userId, status: 'open' }]);
     // The restriction covers everything the account does, large payments included.
     const blocked = await pay(t, payer.token, code.token, { amount: 5_000 });
@@ -154,7 +154,7 @@ describe('rule 4: night-time small payments', () => {
     const { payer, code } = await nightPayer();
     await smallPayments(payer.token, code.token, 20);
     await pay(t, payer.token, code.token, { amount: 900 });
-    const token = admin();
+    const token = await admin();
     const flag = (await call(t, token, 'GET', '/v1/review-flags?status=open')).body.data[0];
     const resolved = await call(t, token, 'POST', `/v1/review-flags/${flag.id}/resolve`, { resolution: 'cleared', note: '店铺夜间营业' });
     expect(resolved.body.flag).toMatchObject({ status: 'cleared', note: '店铺夜间营业' });
@@ -167,7 +167,7 @@ describe('rule 4: night-time small payments', () => {
     await t.close();
     const day = await nightPayer(NOON_SHANGHAI);
     await smallPayments(day.payer.token, day.code.token, 25);
-    expect(decisions()).toEqual([]);
+    expect(await decisions()).toEqual([]);
   });
 
   it('does not count payments of ¥10 or more as small', async () => {
@@ -188,15 +188,15 @@ describe('rule 5: AML large-transaction reports', () => {
     const merchant = await provider();
     const answer = await sendPacket(merchant, 5_000_001);
     expect(answer.status).toBe(201);
-    const reports = (await call(t, admin(), 'GET', '/v1/aml-reports')).body.data;
+    const reports = (await call(t, await admin(), 'GET', '/v1/aml-reports')).body.data;
     expect(reports).toEqual([expect.objectContaining({ accountId: merchant.accountId, action: 'create', reference: answer.body.packet.id, amount: 5_000_001 })]);
-    expect(decisions()).toEqual([expect.objectContaining({ rule: 'aml-large-transaction', outcome: 'report' })]);
+    expect(await decisions()).toEqual([expect.objectContaining({ rule: 'aml-large-transaction', outcome: 'report' })]);
   });
 
   it('files nothing for exactly ¥50,000', async () => {
     const merchant = await provider();
     expect((await sendPacket(merchant, 5_000_000)).status).toBe(201);
-    expect((await call(t, admin(), 'GET', '/v1/aml-reports')).body.data).toEqual([]);
+    expect((await call(t, await admin(), 'GET', '/v1/aml-reports')).body.data).toEqual([]);
   });
 });
 
@@ -205,7 +205,7 @@ describe('rule 6: blacklist', () => {
     await start();
     const packetId = await packetFor(5);
     const bob = await t.login('bob');
-    const token = admin();
+    const token = await admin();
     const added = await call(t, token, 'POST', '/v1/blacklist', { kind: 'account', value: bob.userId, reason: '盗号' });
     expect(added.status).toBe(201);
     const error = await expectRefused(() => claim(bob.token, packetId), 'RISK_BLOCKED', 'blacklist');
@@ -219,7 +219,7 @@ describe('rule 6: blacklist', () => {
     const packetId = await packetFor(5);
     const onDevice = await t.login('on-device', { deviceId: 'farm-7' });
     const other = await t.login('other', { deviceId: 'clean-1' });
-    await call(t, admin(), 'POST', '/v1/blacklist', { kind: 'device', value: 'farm-7', reason: '设备农场' });
+    await call(t, await admin(), 'POST', '/v1/blacklist', { kind: 'device', value: 'farm-7', reason: '设备农场' });
     await expectRefused(() => claim(onDevice.token, packetId), 'RISK_BLOCKED', 'blacklist');
     await expectRefused(() => claim(other.token, packetId, 'farm-7'), 'RISK_BLOCKED', 'blacklist');
     expect((await claim(other.token, packetId)).status).toBe(201);
@@ -255,7 +255,7 @@ describe('rule 8: several accounts on one device paying one code', () => {
     expect((await pay(t, a.token, code.token, { amount: 100 })).status).toBe(201);
     expect((await pay(t, a.token, code.token, { amount: 101 })).status).toBe(201);
     expect((await pay(t, b.token, other.token, { amount: 100 })).status).toBe(201);
-    expect(decisions()).toEqual([]);
+    expect(await decisions()).toEqual([]);
   });
 });
 
@@ -284,10 +284,10 @@ describe('decision records', () => {
     await start();
     const alice = await t.login('alice');
     await t.topup(alice.token, 100_000);
-    const entries = () => t.database.db.prepare('SELECT type FROM audit_log ORDER BY seq').all().map((row: any) => row.type);
-    const before = entries();
+    const entries = async () => (await t.database.all('SELECT type FROM audit_log ORDER BY seq')).map((row: any) => row.type);
+    const before = await entries();
     await sendPacket(alice.token, 20_001);
-    expect(entries()).toEqual([...before, 'risk.block']);
+    expect(await entries()).toEqual([...before, 'risk.block']);
   });
 
   it('are listed for admins with filters by account, rule and outcome', async () => {
@@ -298,7 +298,7 @@ describe('decision records', () => {
     await t.topup(bob.token, 100_000);
     await sendPacket(alice.token, 20_001);
     await sendPacket(bob.token, 100, { message: '免单' });
-    const token = admin();
+    const token = await admin();
     const all = (await call(t, token, 'GET', '/v1/risk/decisions')).body;
     expect(all.data.map((d: any) => d.rule)).toEqual(['banned-words', 'tier-limit']);
     const mine = (await call(t, token, 'GET', `/v1/risk/decisions?account=${alice.userId}&outcome=block`)).body.data;

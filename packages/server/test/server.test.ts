@@ -112,7 +112,8 @@ describe('startServer', () => {
     const { app, url, close } = await start();
     await close();
     await close();
-    expect(app.hongbao.ctx.db.db.open).toBe(false);
+    // A closed database answers nothing, on either store.
+    await expect((async () => app.hongbao.ctx.db.get('SELECT 1'))()).rejects.toThrow();
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 

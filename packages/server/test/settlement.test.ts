@@ -17,13 +17,13 @@ beforeEach(async () => {
   t = await createTestApp({ clock });
 });
 afterEach(async () => {
-  t.checkInvariants();
+  await t.checkInvariants();
   await t.close();
 });
 
 const services = () => t.app.hongbao.services;
 const balance = (owner: string, type: string) => t.app.hongbao.ctx.stores.ledger.balanceOf(owner, type as 'wallet');
-const ledgerSnapshot = () => t.database.db.prepare('SELECT owner_id, type, balance FROM ledger_accounts ORDER BY owner_id, type').all();
+const ledgerSnapshot = () => t.database.all('SELECT owner_id, type, balance FROM ledger_accounts ORDER BY owner_id, type');
 
 async function cli(argv: string[]) {
   let stdout = '';
@@ -114,9 +114,10 @@ describe('D+1 settlement', () => {
   it('settles a day of mixed traffic: statement totals equal the ledger to the fen', async () => {
     const scenario = await mixedDay();
     const { merchants } = scenario;
-    const pendingBefore = Object.fromEntries(Object.values(merchants).map((m) => [m.accountId, balance(m.accountId, 'pending')]));
+    const pendingBefore: Record<string, number> = {};
+    for (const m of Object.values(merchants)) pendingBefore[m.accountId] = await balance(m.accountId, 'pending');
     clock.set(at('00:30:00', '2025-03-11'));
-    const results = services().settlements.settleDay(DAY);
+    const results = await services().settlements.settleDay(DAY);
     expect(results).toHaveLength(3);
     expect(results.every((result) => result.created)).toBe(true);
 
@@ -128,9 +129,9 @@ describe('D+1 settlement', () => {
       expect(list.body.data).toEqual([expect.objectContaining({ merchantId: merchant.accountId, day: DAY, ...want })]);
       const settlement = list.body.data[0];
       // The ledger: net into the wallet; what is left pending is exactly the next day's payment.
-      expect(balance(merchant.accountId, 'wallet')).toBe(want.net);
-      expect(balance(merchant.accountId, 'pending')).toBe(500);
-      expect(pendingBefore[merchant.accountId] - balance(merchant.accountId, 'pending')).toBe(want.net + want.fees);
+      expect(await balance(merchant.accountId, 'wallet')).toBe(want.net);
+      expect(await balance(merchant.accountId, 'pending')).toBe(500);
+      expect(pendingBefore[merchant.accountId] - (await balance(merchant.accountId, 'pending'))).toBe(want.net + want.fees);
 
       const statement = await t.app.inject({ method: 'GET', url: `/v1/settlements/${settlement.id}/statement.csv`, ...t.signed(merchant, 'GET', `/v1/settlements/${settlement.id}/statement.csv`) });
       expect(statement.headers['content-type']).toMatch(/^text\/csv/);
@@ -142,36 +143,36 @@ describe('D+1 settlement', () => {
       expect({ gross: column(4), fees: column(5), refunds: column(6), net: column(7) }).toEqual({ gross: want.gross, fees: want.fees, refunds: want.refunds, net: want.net });
       expect(total.slice(4).map(Number)).toEqual([want.gross, want.fees, want.refunds, want.net]);
     }
-    expect(balance(PLATFORM_ACCOUNT, 'fees')).toBe(totalFees);
+    expect(await balance(PLATFORM_ACCOUNT, 'fees')).toBe(totalFees);
     // The personal shop was paid straight into its wallet and is not settled.
-    expect(t.database.db.prepare('SELECT COUNT(*) AS n FROM settlements WHERE merchant_id = ?').get(scenario.shop.userId)).toEqual({ n: 0 });
+    expect(await t.database.get('SELECT COUNT(*) AS n FROM settlements WHERE merchant_id = ?', scenario.shop.userId)).toEqual({ n: 0 });
 
     // Payments show as settled (or refunded) now.
-    const statuses = t.database.db.prepare("SELECT status, COUNT(*) AS n FROM payments p JOIN accounts a ON a.id = p.payee_id WHERE a.kind = 'merchant' GROUP BY status ORDER BY status").all();
+    const statuses = await t.database.all("SELECT p.status, COUNT(*) AS n FROM payments p JOIN accounts a ON a.id = p.payee_id WHERE a.kind = 'merchant' GROUP BY p.status ORDER BY p.status");
     expect(statuses).toEqual([
       { status: 'completed', n: 13 },
       { status: 'pending_settlement', n: 3 },
       { status: 'refunded', n: 2 },
     ]);
-    expect(services().settlements.reconcile(DAY)).toMatchObject({ ok: true, problems: [] });
+    expect(await services().settlements.reconcile(DAY)).toMatchObject({ ok: true, problems: [] });
   });
 
   it('changes nothing when run again, by the service or the CLI', async () => {
     const scenario = await mixedDay();
     clock.set(at('01:00:00', '2025-03-11'));
-    const first = services().settlements.settleDay(DAY);
+    const first = await services().settlements.settleDay(DAY);
     await t.database.flush();
-    const before = ledgerSnapshot();
-    const again = services().settlements.settleDay(DAY);
+    const before = await ledgerSnapshot();
+    const again = await services().settlements.settleDay(DAY);
     expect(again.map((result) => result.created)).toEqual([false, false, false]);
     expect(again.map((result) => result.settlement)).toEqual(first.map((result) => result.settlement));
-    const byCli = await cli(['settle', '--date', DAY, '--db', t.file]);
+    const byCli = await cli(['settle', '--date', DAY, '--db', t.db]);
     expect(byCli.exitCode).toBe(0);
     expect(byCli.stdout).toContain('already settled');
     expect(byCli.stdout).toContain('Reconciled: 3 statements equal the ledger.');
-    expect(ledgerSnapshot()).toEqual(before);
-    expect(t.database.db.prepare('SELECT COUNT(*) AS n FROM settlements').get()).toEqual({ n: 3 });
-    const reconciled = await cli(['reconcile', '--date', DAY, '--db', t.file]);
+    expect(await ledgerSnapshot()).toEqual(before);
+    expect(await t.database.get('SELECT COUNT(*) AS n FROM settlements')).toEqual({ n: 3 });
+    const reconciled = await cli(['reconcile', '--date', DAY, '--db', t.db]);
     expect(reconciled.exitCode).toBe(0);
     expect(reconciled.stdout).toContain(`OK: 3 statements of ${DAY} equal the ledger.`);
     expect(scenario.payments.length).toBeGreaterThan(0);
@@ -180,12 +181,12 @@ describe('D+1 settlement', () => {
   it('lets the CLI settle a day, and reconcile catch a statement that no longer matches the ledger', async () => {
     await mixedDay();
     clock.set(at('01:00:00', '2025-03-11'));
-    const settled = await cli(['settle', '--date', DAY, '--db', t.file]);
+    const settled = await cli(['settle', '--date', DAY, '--db', t.db]);
     expect(settled.exitCode).toBe(0);
     expect(settled.stdout.match(/— settled \(stl_/g)).toHaveLength(3);
     // Tamper with one statement (a line after its TOTAL): reconciliation must notice.
-    t.database.db.prepare("UPDATE settlements SET statement = statement || 'x,2025-03-10T00:00:00.000Z,p,c,1,0,0,1' WHERE rowid = (SELECT MIN(rowid) FROM settlements)").run();
-    const check = await cli(['reconcile', '--date', DAY, '--db', t.file]);
+    await t.database.run("UPDATE settlements SET statement = statement || 'x,2025-03-10T00:00:00.000Z,p,c,1,0,0,1' WHERE id = (SELECT MIN(id) FROM settlements)");
+    const check = await cli(['reconcile', '--date', DAY, '--db', t.db]);
     expect(check.exitCode).toBe(1);
     expect(check.stdout).toMatch(/MISMATCH/);
   });
@@ -193,11 +194,11 @@ describe('D+1 settlement', () => {
   it('refuses a day that is not over, a refund after settlement, and a second refund', async () => {
     const { merchants, payments } = await mixedDay();
     clock.set(at('12:00:00', '2025-03-11'));
-    expect(() => services().settlements.settleDay('2025-03-11')).toThrow(/not over yet/);
-    expect(() => services().settlements.settleDay('2025-02-30')).toThrow(/not a date/);
+    await expect(services().settlements.settleDay('2025-03-11')).rejects.toThrow(/not over yet/);
+    await expect(services().settlements.settleDay('2025-02-30')).rejects.toThrow(/not a date/);
     const second = await call(t, merchants.lowFee, 'POST', `/v1/payments/${payments[0].id}/refund`, {});
     expect(second.body.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/already been refunded/) });
-    services().settlements.settleDay(DAY);
+    await services().settlements.settleDay(DAY);
     const settledPayment = payments.find((p) => p.payee === merchants.highFee.accountId && p.day === DAY)!;
     const late = await call(t, merchants.highFee, 'POST', `/v1/payments/${settledPayment.id}/refund`, {});
     expect(late.body.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/settled/) });
@@ -209,17 +210,17 @@ describe('D+1 settlement', () => {
     const { merchants } = await mixedDay();
     await call(t, merchants.provider, 'POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks', events: ['settlement.completed'] });
     clock.set(at('00:31:00', '2025-03-11'));
-    services().settlements.settleDay(DAY);
-    const events = t.database.db.prepare("SELECT body FROM webhook_events WHERE type = 'settlement.completed'").all() as Array<{ body: string }>;
+    await services().settlements.settleDay(DAY);
+    const events = await t.database.all<{ body: string }>("SELECT body FROM webhook_events WHERE type = 'settlement.completed'");
     expect(events).toHaveLength(1);
     const event = JSON.parse(events[0].body);
-    expect(event.data).toMatchObject({ day: DAY, settlementId: expect.stringMatching(/^stl_/), net: balance(merchants.provider.accountId, 'wallet') });
+    expect(event.data).toMatchObject({ day: DAY, settlementId: expect.stringMatching(/^stl_/), net: await balance(merchants.provider.accountId, 'wallet') });
   });
 
   it('only lets enterprise and provider merchants see their own settlements', async () => {
     const { merchants } = await mixedDay();
     clock.set(at('02:00:00', '2025-03-11'));
-    const [first] = services().settlements.settleDay(DAY);
+    const [first] = await services().settlements.settleDay(DAY);
     const owner = Object.values(merchants).find((m) => m.accountId === first.settlement.merchantId)!;
     const other = Object.values(merchants).find((m) => m !== owner)!;
     expect((await call(t, owner, 'GET', `/v1/settlements/${first.settlement.id}`)).body.settlement).toEqual(first.settlement);
@@ -234,12 +235,12 @@ describe('the settlement schedule', () => {
     await mixedDay();
     const scheduler = new SettlementScheduler(t.app.hongbao.ctx, services().settlements);
     clock.set(at('00:29:59', '2025-03-11'));
-    expect(scheduler.runDue()).toEqual([]);
+    expect(await scheduler.runDue()).toEqual([]);
     expect(SettlementScheduler.nextRunAt(clock.now())).toBe(at('00:30:00', '2025-03-11'));
     clock.set(at('00:30:00', '2025-03-11'));
     expect(SettlementScheduler.nextRunAt(clock.now())).toBe(at('00:30:00', '2025-03-12'));
-    const run = scheduler.runDue();
+    const run = await scheduler.runDue();
     expect(run.map((result) => result.settlement.day)).toEqual([DAY, DAY, DAY]);
-    expect(scheduler.runDue().every((result) => !result.created)).toBe(true);
+    expect((await scheduler.runDue()).every((result) => !result.created)).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ beforeEach(async () => {
   t = await createTestApp({ clock });
 });
 afterEach(async () => {
-  t.checkInvariants();
+  await t.checkInvariants();
   await t.close();
 });
 

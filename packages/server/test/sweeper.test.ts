@@ -1,17 +1,17 @@
 import { ManualClock } from '../src/clock';
 import { DEFAULT_CONFIG } from '../src/config';
 import { createRefundSweeper, RefundSweeper } from '../src/services/sweeper';
-import { SqliteDatabase } from '../src/store/database';
+import type { Database } from '../src/store/sql';
 import { createTestApp, type TestApp } from '../src/testing/harness';
 
 let t: TestApp;
-const extraConnections: SqliteDatabase[] = [];
+const extraConnections: Database[] = [];
 beforeEach(async () => {
   t = await createTestApp();
 });
 afterEach(async () => {
-  t.checkInvariants();
-  for (const connection of extraConnections.splice(0)) connection.close();
+  await t.checkInvariants();
+  for (const connection of extraConnections.splice(0)) await connection.close();
   await t.close();
 });
 
@@ -20,13 +20,15 @@ const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const clock = () => t.clock as ManualClock;
 const sweeper = () => t.app.hongbao.services.sweeper as RefundSweeper;
 const balance = async (token: string): Promise<number> => (await t.app.inject({ method: 'GET', url: '/v1/wallet', headers: auth(token) })).json().wallet.balance;
-const refundTransfers = () => (t.database.db.prepare("SELECT reference, COUNT(*) AS n FROM transfers WHERE kind = 'packet.refund' GROUP BY reference").all() as Array<{ reference: string; n: number }>);
-const packetRow = (id: string) => t.database.db.prepare('SELECT status, refunded_amount, refunded_at, version FROM packets WHERE id = ?').get(id) as {
-  status: string;
-  refunded_amount: number;
-  refunded_at: number | null;
-  version: number;
-};
+const refundTransfers = () =>
+  t.database.all<{ reference: string; n: number }>("SELECT reference, COUNT(*) AS n FROM transfers WHERE kind = 'packet.refund' GROUP BY reference ORDER BY reference");
+const packetRow = async (id: string) =>
+  (await t.database.get<{
+    status: string;
+    refunded_amount: number;
+    refunded_at: number | null;
+    version: number;
+  }>('SELECT status, refunded_amount, refunded_at, version FROM packets WHERE id = ?', id))!;
 
 async function funded(openid: string, amount: number) {
   const user = await t.login(openid);
@@ -42,9 +44,9 @@ const claim = (token: string, packetId: string) => t.app.inject({ method: 'POST'
 
 /** A sweeper on a second connection to the same file: what another server process would run. */
 function sweeperInAnotherProcess(): RefundSweeper {
-  const connection = new SqliteDatabase(t.file);
+  const connection = t.reopen();
   extraConnections.push(connection);
-  return createRefundSweeper(connection, { ...DEFAULT_CONFIG, db: t.file }, t.clock);
+  return createRefundSweeper(connection, { ...DEFAULT_CONFIG, db: t.db }, t.clock);
 }
 
 /** `n` packets of 1,000 fen from one sender, each with one share of 100 fen claimed, then expired. */
@@ -83,9 +85,9 @@ describe('refund sweeper', () => {
     const { alice, ids } = await expiredPackets(1);
     expect((await sweeper().sweep()).refunded).toBe(1);
     expect(await sweeper().sweep()).toEqual({ expired: 0, refunded: 0, refundedAmount: 0 });
-    expect(sweeper().refundPacket(ids[0])).toEqual({ expired: false, refundedAmount: 0 });
+    expect(await sweeper().refundPacket(ids[0])).toEqual({ expired: false, refundedAmount: 0 });
     expect(await balance(alice.token)).toBe(100_000 - 100);
-    expect(refundTransfers()).toEqual([{ reference: ids[0], n: 1 }]);
+    expect(await refundTransfers()).toEqual([{ reference: ids[0], n: 1 }]);
   });
 
   it('leaves packets alone until their window closes', async () => {
@@ -93,7 +95,7 @@ describe('refund sweeper', () => {
     const packet = await send(alice.token, { mode: 'random', total: 1_000, count: 4, expiresIn: 3_600 });
     clock().advance(3_600_000 - 1);
     expect(await sweeper().sweep()).toEqual({ expired: 0, refunded: 0, refundedAmount: 0 });
-    expect(packetRow(packet.id).status).toBe('active');
+    expect((await packetRow(packet.id)).status).toBe('active');
     clock().advance(1);
     expect((await sweeper().sweep()).refundedAmount).toBe(1_000);
   });
@@ -105,17 +107,17 @@ describe('refund sweeper', () => {
     await claim((await t.login('c')).token, packet.id);
     clock().advance(DAY * 2);
     expect(await sweeper().sweep()).toEqual({ expired: 0, refunded: 0, refundedAmount: 0 });
-    expect(packetRow(packet.id)).toMatchObject({ status: 'finished', refunded_amount: 0, refunded_at: null });
-    expect(refundTransfers()).toEqual([]);
+    expect(await packetRow(packet.id)).toMatchObject({ status: 'finished', refunded_amount: 0, refunded_at: null });
+    expect(await refundTransfers()).toEqual([]);
   });
 
   it('leaves a frozen packet for risk review', async () => {
     const alice = await funded('alice', 10_000);
     const packet = await send(alice.token, { mode: 'fixed', total: 200, count: 2 });
-    t.database.db.prepare("UPDATE packets SET status = 'frozen' WHERE id = ?").run(packet.id);
+    await t.database.run("UPDATE packets SET status = 'frozen' WHERE id = ?", packet.id);
     clock().advance(DAY);
     expect((await sweeper().sweep()).refunded).toBe(0);
-    expect(packetRow(packet.id).status).toBe('frozen');
+    expect((await packetRow(packet.id)).status).toBe('frozen');
   });
 
   it('refunds each packet once when two sweepers race, one of them in another process', async () => {
@@ -125,9 +127,9 @@ describe('refund sweeper', () => {
     expect(results.reduce((sum, r) => sum + r.refunded, 0)).toBe(12);
     expect(results.reduce((sum, r) => sum + r.expired, 0)).toBe(12);
     expect(results.reduce((sum, r) => sum + r.refundedAmount, 0)).toBe(12 * 900);
-    expect(refundTransfers()).toHaveLength(12);
-    expect(refundTransfers().every((r) => r.n === 1)).toBe(true);
-    for (const id of ids) expect(packetRow(id)).toMatchObject({ status: 'refunded', refunded_amount: 900 });
+    expect(await refundTransfers()).toHaveLength(12);
+    expect((await refundTransfers()).every((r) => r.n === 1)).toBe(true);
+    for (const id of ids) expect(await packetRow(id)).toMatchObject({ status: 'refunded', refunded_amount: 900 });
     expect(await balance(alice.token)).toBe(100_000 - 12 * 100);
   });
 
@@ -141,13 +143,15 @@ describe('refund sweeper', () => {
         },
       }),
     ).rejects.toBe(crash);
-    expect(refundTransfers()).toHaveLength(1);
+    expect(await refundTransfers()).toHaveLength(1);
     expect(await balance(alice.token)).toBe(100_000 - 5 * 1_000 + 900);
+    // What this process committed must be there for the other one.
+    await t.database.flush();
 
     expect(await sweeperInAnotherProcess().sweep()).toEqual({ expired: 4, refunded: 4, refundedAmount: 4 * 900 });
     expect(await sweeper().sweep()).toEqual({ expired: 0, refunded: 0, refundedAmount: 0 });
-    for (const id of ids) expect(packetRow(id).status).toBe('refunded');
-    expect(refundTransfers().map((r) => r.n)).toEqual([1, 1, 1, 1, 1]);
+    for (const id of ids) expect((await packetRow(id)).status).toBe('refunded');
+    expect((await refundTransfers()).map((r) => r.n)).toEqual([1, 1, 1, 1, 1]);
     expect(await balance(alice.token)).toBe(100_000 - 5 * 100);
   });
 
@@ -162,10 +166,14 @@ describe('refund sweeper', () => {
     const timed = new RefundSweeper(t.app.hongbao.ctx);
     timed.start(5);
     try {
-      while (ids.some((id) => packetRow(id).status !== 'refunded')) await new Promise((resolve) => setTimeout(resolve, 5));
+      const unrefunded = async () => {
+        for (const id of ids) if ((await packetRow(id)).status !== 'refunded') return true;
+        return false;
+      };
+      while (await unrefunded()) await new Promise((resolve) => setTimeout(resolve, 5));
     } finally {
       await timed.stop();
     }
-    expect(refundTransfers()).toHaveLength(2);
+    expect(await refundTransfers()).toHaveLength(2);
   });
 });

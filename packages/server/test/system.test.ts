@@ -25,7 +25,7 @@ describe('GET /healthz', () => {
   });
 
   it('fails with INTERNAL when the database cannot answer', async () => {
-    t.database.close();
+    await t.database.close();
     const res = await get('/healthz');
     expect(res.statusCode).toBe(500);
     expect(res.json().error).toMatchObject({ code: 'INTERNAL', requestId: expect.any(String) });

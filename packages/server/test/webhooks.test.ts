@@ -15,7 +15,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   if (!closed) {
-    t.checkInvariants();
+    await t.checkInvariants();
     await t.close();
   }
   await receiver?.close();
@@ -40,7 +40,7 @@ const sendPacket = async (merchant: MerchantCredentials, count = 1) =>
 
 const verified = (secret: string) => receiver.received.map((request) => constructEvent(request.rawBody, request.headers, secret, { now: t.clock.now() }));
 
-const deliveryRows = () => t.database.db.prepare('SELECT * FROM webhook_deliveries ORDER BY seq').all() as any[];
+const deliveryRows = () => t.database.all<any>('SELECT * FROM webhook_deliveries ORDER BY seq');
 
 describe('webhook endpoints', () => {
   it('shows the signing secret once, lists endpoints without it, and deletes them', async () => {
@@ -121,7 +121,7 @@ describe('webhook delivery', () => {
     await endpoint(merchant);
     const refused = await call(t, merchant, 'POST', '/v1/packets', { mode: 'random', total: 100, count: 1 });
     expect(refused.body.error.code).toBe('INSUFFICIENT_FUNDS');
-    expect(deliveryRows()).toHaveLength(0);
+    expect(await deliveryRows()).toHaveLength(0);
   });
 
   it('retries a receiver that fails three times with growing back-off, then succeeds', async () => {
@@ -133,7 +133,7 @@ describe('webhook delivery', () => {
 
     expect(await dispatcher().runOnce()).toMatchObject({ attempted: 1, retrying: 1 });
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const [row] = deliveryRows();
+      const [row] = await deliveryRows();
       expect(row).toMatchObject({ status: attempt < 4 ? 'pending' : 'succeeded', attempts: attempt, last_status_code: 503 });
       expect(row.next_attempt_at).toBe(clock.now() + retryDelayMs(attempt));
       // Not due yet: nothing is sent.
@@ -142,7 +142,7 @@ describe('webhook delivery', () => {
       clock.advance(1);
       await dispatcher().runOnce();
     }
-    const [row] = deliveryRows();
+    const [row] = await deliveryRows();
     expect(row).toMatchObject({ status: 'succeeded', attempts: 4, last_status_code: 200, last_error: null });
     expect(receiver.received).toHaveLength(4);
     // Every attempt carries the same event, each freshly signed.
@@ -158,11 +158,11 @@ describe('webhook delivery', () => {
     const clock = clockOf(t);
     const start = clock.now();
 
-    let row = deliveryRows()[0];
+    let row = (await deliveryRows())[0];
     while (row.status !== 'dead') {
       clock.set(Math.max(clock.now(), row.next_attempt_at));
       await dispatcher().runOnce();
-      row = deliveryRows()[0];
+      row = (await deliveryRows())[0];
     }
     expect(clock.now() - start).toBeLessThanOrEqual(WEBHOOK_RETRY_WINDOW_MS);
     expect(clock.now() + retryDelayMs(row.attempts) - start).toBeGreaterThan(WEBHOOK_RETRY_WINDOW_MS);
@@ -178,7 +178,7 @@ describe('webhook delivery', () => {
     expect(redelivered.status).toBe(200);
     expect(redelivered.body.delivery).toMatchObject({ status: 'pending', nextAttemptAt: new Date(clock.now()).toISOString() });
     expect(await dispatcher().runOnce()).toMatchObject({ attempted: 1, succeeded: 1 });
-    expect(deliveryRows()[0]).toMatchObject({ status: 'succeeded', attempts: row.attempts + 1 });
+    expect((await deliveryRows())[0]).toMatchObject({ status: 'succeeded', attempts: row.attempts + 1 });
   });
 
   it('lets the receiver apply each event once by its id when a delivery is repeated', async () => {
@@ -196,7 +196,7 @@ describe('webhook delivery', () => {
     clockOf(t).advance(retryDelayMs(1));
     await dispatcher().runOnce();
     // A manual redelivery on top: the same event id again.
-    const [row] = deliveryRows();
+    const [row] = await deliveryRows();
     await call(t, merchant, 'POST', `/v1/webhook-deliveries/${row.id}/redeliver`, {});
     await dispatcher().runOnce();
     expect(receiver.received).toHaveLength(3);
@@ -211,7 +211,7 @@ describe('webhook delivery', () => {
     await sendPacket(merchant);
     const clock = clockOf(t);
     // A worker takes the first delivery and dies before sending it.
-    const taken = t.database.txSync(() => t.app.hongbao.ctx.stores.webhooks.claimDue(clock.now(), clock.now() + 60_000, 1));
+    const taken = await t.database.tx(async () => t.app.hongbao.ctx.stores.webhooks.claimDue(clock.now(), clock.now() + 60_000, 1));
     expect(taken).toHaveLength(1);
     await t.database.flush();
 
@@ -226,9 +226,9 @@ describe('webhook delivery', () => {
       const events = receiver.received.map((request) => constructEvent(request.rawBody, request.headers, secret, { now: clock.now() }));
       expect(events.map((event) => event.type).sort()).toEqual(['packet.created', 'packet.created']);
       expect(new Set(events.map((event) => event.id)).size).toBe(2);
-      const rows = reopened.database.db.prepare('SELECT status, attempts FROM webhook_deliveries ORDER BY seq').all();
+      const rows = await reopened.database.all('SELECT status, attempts FROM webhook_deliveries ORDER BY seq');
       expect(rows).toEqual([{ status: 'succeeded', attempts: 2 }, { status: 'succeeded', attempts: 1 }]);
-      reopened.checkInvariants();
+      await reopened.checkInvariants();
     } finally {
       await reopened.close();
     }
@@ -246,7 +246,7 @@ describe('webhook delivery', () => {
     const { WebhookDispatcher } = await import('../src/services/webhook-dispatcher');
     const impatient = new WebhookDispatcher(t.app.hongbao.ctx, { timeoutMs: 200 });
     expect(await impatient.runOnce()).toMatchObject({ attempted: 1, retrying: 1 });
-    expect(deliveryRows()[0]).toMatchObject({ status: 'pending', last_error: 'No answer within 200 ms.', last_status_code: null });
+    expect((await deliveryRows())[0]).toMatchObject({ status: 'pending', last_error: 'No answer within 200 ms.', last_status_code: null });
     silent.closeAllConnections();
     await new Promise<void>((resolve) => silent.close(() => resolve()));
   });

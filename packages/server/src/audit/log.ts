@@ -3,8 +3,12 @@ import { maskName, maskOpenid } from '../domain/mask';
 import { fail } from '../errors';
 import type { Actor, ServiceContext } from '../services/context';
 import type { DomainEvent } from '../services/events';
+import { newId } from '../ids';
 import { AuditStore } from '../store/audit';
-import { canonicalJson, GENESIS_HASH, hashEntry, PURGE_ENTRY_TYPE, verifyChain, type AuditRow, type VerifyResult } from './chain';
+import { canonicalJson, GENESIS_HASH, hashEntry, PURGE_ENTRY_TYPE, verifyChain, type AuditRow, type Checkpoint, type VerifyResult } from './chain';
+
+/** Entries chained per transaction on PostgreSQL. */
+const CHAIN_BATCH = 500;
 
 /** What is recorded: a domain event, a risk decision or an admin action. */
 export interface AuditInput {
@@ -58,43 +62,117 @@ const parseTime = (value: string | undefined, field: string): number | undefined
  * decisions and admin actions are appended by their services the same way. Each entry stores the
  * hash of the one before; `verify` walks the chain, and a purge keeps it verifiable by recording
  * the last purged hash as a checkpoint.
+ *
+ * On SQLite (one writer) an entry is linked into the chain as it is appended. On PostgreSQL a
+ * chain head shared by every transaction of every instance would make them all collide, so each
+ * transaction only adds its entry to `audit_pending`, and right after the commit a chainer links
+ * the pending entries in batches under an advisory lock (`settle`); responses wait for it, and
+ * reading or verifying the trail chains whatever is left first.
  */
 export class AuditLog {
   readonly store: AuditStore;
+  /** PostgreSQL chaining (see settle): whether this process committed entries since the last run began, and the runs. */
+  private unchained = false;
+  private running: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.store = new AuditStore(ctx.db.db);
+    this.store = new AuditStore(ctx.db);
   }
 
   /** Appends every domain event of this context from now on. */
   attach(): void {
-    this.ctx.events.subscribe((event: DomainEvent) => this.append(event));
-  }
-
-  /** Appends one entry inside the caller's transaction (or its own). */
-  append(input: AuditInput): number {
-    return this.ctx.db.txSync(() => {
-      const head = this.store.head();
-      const accountIds = [...new Set(input.accountIds)];
-      const partial = {
-        seq: (head?.seq ?? 0) + 1,
-        at: input.at,
-        type: input.type,
-        actor_id: input.actorId,
-        subject_id: input.subjectId,
-        account_ids: canonicalJson(accountIds),
-        amount: input.amount,
-        data: canonicalJson(input.data),
-        prev_hash: head?.hash ?? GENESIS_HASH,
-      };
-      const row: AuditRow = { ...partial, hash: hashEntry(partial) };
-      this.store.insert(row, accountIds);
-      return row.seq;
+    this.ctx.events.subscribe(async (event: DomainEvent) => {
+      await this.append(event);
     });
   }
 
-  verify(): VerifyResult {
-    return verifyChain(this.store.all(), this.store.checkpoint());
+  /** Appends one entry inside the caller's transaction (or its own); resolves to its seq. */
+  async append(input: AuditInput): Promise<void> {
+    const accountIds = [...new Set(input.accountIds)];
+    const entry = {
+      at: input.at,
+      type: input.type,
+      actor_id: input.actorId,
+      subject_id: input.subjectId,
+      account_ids: canonicalJson(accountIds),
+      amount: input.amount,
+      data: canonicalJson(input.data),
+    };
+    if (this.ctx.db.dialect === 'postgres') {
+      // Many writers at once: each transaction only adds its entry; the chainer links them up.
+      await this.store.insertPending({ id: newId('au'), ...entry });
+      this.ctx.db.onCommit(() => {
+        this.unchained = true;
+        this.settle().catch(() => undefined); // the next settle or verify retries
+      });
+      return;
+    }
+    await this.ctx.db.tx(async () => {
+      await this.link(entry, await this.store.head());
+    });
+  }
+
+  /** Writes `entry` as the chain's next link after `head`; resolves to the new head. */
+  private async link(entry: Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>, head: Checkpoint | null): Promise<Checkpoint> {
+    const partial = { seq: (head?.seq ?? 0) + 1, ...entry, prev_hash: head?.hash ?? GENESIS_HASH };
+    const row: AuditRow = { ...partial, hash: hashEntry(partial) };
+    await this.store.insert(row, JSON.parse(entry.account_ids) as string[]);
+    return { seq: row.seq, hash: row.hash };
+  }
+
+  /**
+   * PostgreSQL: resolves once every entry this process committed before the call is in the chain
+   * (the HTTP layer awaits it before answering, so the trail is complete when a client hears back).
+   * Runs coalesce: callers arriving while one runs share the next. `all` also chains what other
+   * instances left behind (one that died between its commit and its chain run). On SQLite entries
+   * are chained as they are appended: nothing to do.
+   */
+  settle(all = false): Promise<void> {
+    if (this.ctx.db.dialect !== 'postgres') return Promise.resolve();
+    if (!all && !this.unchained) return this.running ?? Promise.resolve();
+    if (this.queued) return this.queued;
+    const queued = (this.running ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(async () => {
+        this.queued = null;
+        this.unchained = false;
+        const running = this.chainAll();
+        this.running = running;
+        try {
+          await running;
+        } finally {
+          if (this.running === running) this.running = null;
+        }
+      });
+    this.queued = queued;
+    return queued;
+  }
+
+  /** Chains every pending entry, oldest first, in batches, each under the chain's lock. */
+  private async chainAll(): Promise<void> {
+    for (;;) {
+      const linked = await this.ctx.db.tx(
+        async () => {
+          await this.store.lockChain();
+          const rows = await this.store.pending(CHAIN_BATCH);
+          let head = await this.store.head();
+          for (const { id, ...entry } of rows) {
+            head = await this.link(entry, head);
+            await this.store.deletePending(id);
+          }
+          return rows.length;
+        },
+        { isolation: 'read committed' },
+      );
+      if (linked < CHAIN_BATCH) return;
+    }
+  }
+
+  async verify(): Promise<VerifyResult> {
+    await this.settle(true);
+    const checkpoint = await this.store.checkpoint();
+    return verifyChain(await this.store.all(), checkpoint);
   }
 
   /**
@@ -102,7 +180,7 @@ export class AuditLog {
    * still one chain) and records the last removed entry's hash as the checkpoint, confirmed by an
    * `audit.purged` entry. Refuses to reach into the retention period.
    */
-  purge(before: number, actorId: string | null): { removed: number; throughSeq: number | null } {
+  async purge(before: number, actorId: string | null): Promise<{ removed: number; throughSeq: number | null }> {
     const now = this.ctx.clock.now();
     const retentionStart = now - this.ctx.config.auditRetentionDays * DAY_MS;
     if (before > retentionStart) {
@@ -112,11 +190,12 @@ export class AuditLog {
         { field: 'before' },
       );
     }
-    return this.ctx.db.txSync(() => {
-      const last = this.store.purgeableThrough(before);
+    await this.settle(true);
+    return this.ctx.db.tx(async () => {
+      const last = await this.store.purgeableThrough(before);
       if (!last) return { removed: 0, throughSeq: null };
-      const removed = this.store.purgeThrough(last, before, now);
-      this.append({ type: PURGE_ENTRY_TYPE, actorId, subjectId: 'audit', accountIds: [], amount: 0, data: { throughSeq: last.seq, hash: last.hash, before, removed }, at: now });
+      const removed = await this.store.purgeThrough(last, before, now);
+      await this.append({ type: PURGE_ENTRY_TYPE, actorId, subjectId: 'audit', accountIds: [], amount: 0, data: { throughSeq: last.seq, hash: last.hash, before, removed }, at: now });
       return { removed, throughSeq: last.seq };
     });
   }
@@ -125,7 +204,7 @@ export class AuditLog {
    * The trail as the caller may see it: auditors and admins everything, support everything with
    * names and openids masked, and everyone else their own entries of the last 30 days.
    */
-  query(actor: Actor, query: AuditQuery): { data: AuditEntryView[]; nextCursor: string | null } {
+  async query(actor: Actor, query: AuditQuery): Promise<{ data: AuditEntryView[]; nextCursor: string | null }> {
     const role = actor.account.role;
     const staff = role === 'auditor' || role === 'admin' || role === 'support';
     if (!staff && query.account !== undefined && query.account !== actor.account.id) fail('FORBIDDEN', 'You may read your own audit trail only.');
@@ -135,7 +214,8 @@ export class AuditLog {
     const until = parseTime(query.until, 'until');
     if (!staff) since = Math.max(since ?? 0, this.ctx.clock.now() - TRAIL_DAYS * DAY_MS);
     const limit = query.limit ?? 50;
-    const rows = this.store.query({ accountId: staff ? query.account : actor.account.id, type: query.type, since, until, beforeSeq, limit: limit + 1 });
+    await this.settle(true);
+    const rows = await this.store.query({ accountId: staff ? query.account : actor.account.id, type: query.type, since, until, beforeSeq, limit: limit + 1 });
     const data = rows.slice(0, limit).map((row) => this.view(row, role === 'support'));
     return { data, nextCursor: rows.length > limit ? String(rows[limit - 1].seq) : null };
   }

@@ -36,9 +36,9 @@ export function registerAuth(app: FastifyInstance, auth: AuthService): void {
     const header = request.headers.authorization;
     if (!header) fail('UNAUTHENTICATED', 'Send Authorization: Bearer <session token> or an HB-HMAC-SHA256 signature.');
     if (header!.startsWith('Bearer ')) {
-      request.actor = auth.authenticateSession(header!.slice(7).trim());
+      request.actor = await auth.authenticateSession(header!.slice(7).trim());
     } else if (header!.startsWith('HB-HMAC-SHA256 ')) {
-      request.actor = auth.authenticateSignature({ method: request.method, target: request.url, rawBody: request.rawBody, authorization: header! });
+      request.actor = await auth.authenticateSignature({ method: request.method, target: request.url, rawBody: request.rawBody, authorization: header! });
       const access = TIER_POLICIES[request.actor.account.tier].apiAccess;
       const needed = config.api ?? 'basic';
       if (access === 'none' || (needed === 'full' && access !== 'full')) {

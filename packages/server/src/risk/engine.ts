@@ -8,7 +8,7 @@ import { DEFAULT_RULES } from './rules';
 import type { RiskRequest, RiskRule, RuleEnv, Verdict } from './types';
 
 /**
- * The risk pipeline (SPEC section 5). Services call `screen` inside the transaction of every packet
+ * The risk pipeline (SPEC section 5). Services await `screen` inside the transaction of every packet
  * creation, claim and payment, before anything changes. Each rule looks at the request; the first
  * refusal stops the pipeline. Every verdict is recorded as a decision with its rule, outcome,
  * reason, subject and time, and in the audit log; restrictions, review flags and AML reports the
@@ -17,7 +17,9 @@ import type { RiskRequest, RiskRule, RuleEnv, Verdict } from './types';
  * A refusal throws, and the throw rolls the caller's transaction back, which must leave nothing
  * changed: no money, no limit usage, no device use. Yet the record of why it was refused must
  * stay. So a refusal's records are not written inside the doomed transaction but registered with
- * `onRollback` and written in a transaction of their own right after the rollback. (Screening in
+ * `onRollback` and written in a transaction of their own right after the rollback (the database
+ * awaits that before the failing transaction rejects, so the records exist when the caller sees
+ * the refusal). (Screening in
  * a separate transaction before the change would need the change's own reads, such as the
  * verified code of a payment, twice; collecting the records after the fact keeps one pass.)
  * Verdicts that let the request through are written inside it, so they exist exactly when the
@@ -31,11 +33,11 @@ export class RiskEngine {
     private readonly audit: AuditLog,
     private readonly rules: readonly RiskRule[] = DEFAULT_RULES,
   ) {
-    this.store = new RiskStore(ctx.db.db);
+    this.store = new RiskStore(ctx.db);
   }
 
   /** Runs the pipeline over `request`; throws the refusing rule's error (with rule, reason, until) when refused. */
-  screen(request: RiskRequest): void {
+  async screen(request: RiskRequest): Promise<void> {
     const now = this.ctx.clock.now();
     const env: RuleEnv = {
       config: this.ctx.config.risk,
@@ -48,7 +50,7 @@ export class RiskEngine {
     let refusal: Verdict | null = null;
     for (const rule of this.rules) {
       if (!rule.actions.includes(request.action)) continue;
-      const verdict = rule.evaluate(request, env);
+      const verdict = await rule.evaluate(request, env);
       if (!verdict) continue;
       verdicts.push(verdict);
       if (verdict.refuse ?? verdict.outcome === 'block') {
@@ -64,21 +66,21 @@ export class RiskEngine {
         reason: refusal.reason,
         until: refusal.until == null ? null : new Date(refusal.until).toISOString(),
       });
-      const record = () => this.ctx.db.txSync(() => this.record(request, verdicts, now));
+      const record = () => this.ctx.db.tx(() => this.record(request, verdicts, now));
       if (this.ctx.db.inTransaction) this.ctx.db.onRollback(record);
-      else record();
+      else await record();
       throw error;
     }
-    this.ctx.db.txSync(() => {
-      this.record(request, verdicts, now);
-      if (request.deviceId) this.store.touchDevice(request.deviceId, request.account.id, now);
+    await this.ctx.db.tx(async () => {
+      await this.record(request, verdicts, now);
+      if (request.deviceId) await this.store.touchDevice(request.deviceId, request.account.id, now);
     });
   }
 
-  private record(request: RiskRequest, verdicts: Verdict[], now: number): void {
+  private async record(request: RiskRequest, verdicts: Verdict[], now: number): Promise<void> {
     const account = request.account.id;
     if (verdicts.length === 0 && this.ctx.config.risk.recordAllowed) {
-      this.store.insertDecision({
+      await this.store.insertDecision({
         rule: 'pipeline',
         outcome: 'allow',
         reason: 'No rule objected.',
@@ -93,7 +95,7 @@ export class RiskEngine {
     }
     for (const verdict of verdicts) {
       const until = verdict.until ?? null;
-      const decisionId = this.store.insertDecision({
+      const decisionId = await this.store.insertDecision({
         rule: verdict.rule,
         outcome: verdict.outcome,
         reason: verdict.reason,
@@ -107,10 +109,10 @@ export class RiskEngine {
       });
       const flagId = verdict.flag ? newId('flag') : null;
       if (flagId) {
-        this.store.insertFlag({ id: flagId, rule: verdict.rule, account_id: account, reason: verdict.reason, status: 'open', note: null, resolved_by: null, resolved_at: null, created_at: now });
+        await this.store.insertFlag({ id: flagId, rule: verdict.rule, account_id: account, reason: verdict.reason, status: 'open', note: null, resolved_by: null, resolved_at: null, created_at: now });
       }
       for (const order of verdict.restrictions ?? []) {
-        this.store.insertRestriction({
+        await this.store.insertRestriction({
           id: newId('rst'),
           subject_kind: order.kind,
           subject: order.subject,
@@ -124,10 +126,10 @@ export class RiskEngine {
         });
       }
       if (verdict.report) {
-        this.store.insertAmlReport({ id: newId('aml'), account_id: account, action: request.action, reference: request.subject ?? '', amount: request.amount ?? 0, created_at: now });
+        await this.store.insertAmlReport({ id: newId('aml'), account_id: account, action: request.action, reference: request.subject ?? '', amount: request.amount ?? 0, created_at: now });
       }
       const restricted = (verdict.restrictions ?? []).filter((order) => order.kind === 'account').map((order) => order.subject);
-      this.audit.append({
+      await this.audit.append({
         type: `risk.${verdict.outcome}`,
         actorId: null,
         subjectId: request.subject ?? account,

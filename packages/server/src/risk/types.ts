@@ -53,19 +53,23 @@ export interface Verdict {
   report?: boolean;
 }
 
-/** What rules may read: their thresholds, the clock's now and the risk tables. */
+/** What rules may read: their thresholds, the clock's now and the risk tables (read asynchronously). */
 export interface RuleEnv {
   config: RiskConfig;
   bannedWords: readonly string[];
   now: number;
   store: RiskStore;
   /** Fen the account has sent today (Asia/Shanghai business day). */
-  usedToday(accountId: string): number;
+  usedToday(accountId: string): Promise<number>;
 }
 
-/** One rule: a small module with an id, the actions it looks at, and a pure-ish evaluation. */
+/**
+ * One rule: a small module with an id, the actions it looks at, and a pure-ish evaluation. A rule
+ * that reads the database returns a promise; it awaits only database reads (it runs inside the
+ * caller's transaction).
+ */
 export interface RiskRule {
   id: string;
   actions: readonly RiskAction[];
-  evaluate(request: RiskRequest, env: RuleEnv): Verdict | null;
+  evaluate(request: RiskRequest, env: RuleEnv): Verdict | null | Promise<Verdict | null>;
 }

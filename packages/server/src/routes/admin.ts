@@ -45,13 +45,13 @@ const adminRoutes: RouteModule = (app, services) => {
       config: admin,
       schema: { tags: ['risk'], summary: 'Blacklist an account or a device (admin)', body: BlacklistBody, response: { 201: BlacklistResponse, ...errors } },
     },
-    async (request, reply) => idempotent(services, request, reply, 201, () => ({ entry: services.admin.addToBlacklist(actorOf(request), request.body) })),
+    async (request, reply) => idempotent(services, request, reply, 201, async () => ({ entry: await services.admin.addToBlacklist(actorOf(request), request.body) })),
   );
 
   app.delete(
     '/v1/blacklist/:id',
     { config: admin, schema: { tags: ['risk'], summary: 'Take an entry off the blacklist (admin)', params: IdParams, response: { 200: BlacklistResponse, ...errors } } },
-    async (request) => ({ entry: services.admin.removeFromBlacklist(actorOf(request), request.params.id) }),
+    async (request) => ({ entry: await services.admin.removeFromBlacklist(actorOf(request), request.params.id) }),
   );
 
   app.get(
@@ -72,7 +72,7 @@ const adminRoutes: RouteModule = (app, services) => {
         response: { 200: ReviewFlagResponse, ...errors },
       },
     },
-    async (request, reply) => idempotent(services, request, reply, 200, () => ({ flag: services.admin.resolveFlag(actorOf(request), request.params.id, request.body) })),
+    async (request, reply) => idempotent(services, request, reply, 200, async () => ({ flag: await services.admin.resolveFlag(actorOf(request), request.params.id, request.body) })),
   );
 
   app.get(

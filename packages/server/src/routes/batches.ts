@@ -21,13 +21,13 @@ const batches: RouteModule = (app, services) => {
         response: { 202: BatchResponse, ...errors },
       },
     },
-    async (request, reply) => idempotent(services, request, reply, 202, () => ({ batch: services.batches.create(actorOf(request), request.body) })),
+    async (request, reply) => idempotent(services, request, reply, 202, async () => ({ batch: await services.batches.create(actorOf(request), request.body) })),
   );
 
   app.get(
     '/v1/batches/:id',
     { config: { api: 'full' }, schema: { tags: ['batches'], summary: 'A batch and its progress', params: IdParams, response: { 200: BatchResponse, ...errors } } },
-    async (request) => ({ batch: services.batches.get(actorOf(request), request.params.id) }),
+    async (request) => ({ batch: await services.batches.get(actorOf(request), request.params.id) }),
   );
 
   app.get(

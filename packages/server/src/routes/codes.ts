@@ -34,8 +34,8 @@ const codes: RouteModule = (app, services, ctx) => {
       },
     },
     async (request, reply) =>
-      idempotent(services, request, reply, 201, () => ({
-        code: services.codes.issueClaimCode(actorOf(request), request.params.id, request.body, publicBaseOf(ctx, request)),
+      idempotent(services, request, reply, 201, async () => ({
+        code: await services.codes.issueClaimCode(actorOf(request), request.params.id, request.body, publicBaseOf(ctx, request)),
       })),
   );
 
@@ -43,8 +43,8 @@ const codes: RouteModule = (app, services, ctx) => {
     '/v1/collect-codes',
     { schema: { tags: ['codes'], summary: 'Create a collect code for the caller', body: CreateCollectCodeBody, response: { 201: CodeResponse, ...errors } } },
     async (request, reply) =>
-      idempotent(services, request, reply, 201, () => ({
-        code: services.codes.createCollectCode(actorOf(request), request.body, publicBaseOf(ctx, request)),
+      idempotent(services, request, reply, 201, async () => ({
+        code: await services.codes.createCollectCode(actorOf(request), request.body, publicBaseOf(ctx, request)),
       })),
   );
 
@@ -77,20 +77,20 @@ const codes: RouteModule = (app, services, ctx) => {
     '/v1/codes/:id/refresh',
     { schema: { tags: ['codes'], summary: 'A new token for the same code (owner)', params: IdParams, body: EmptyBody, response: { 200: CodeResponse, ...errors } } },
     async (request, reply) =>
-      idempotent(services, request, reply, 200, () => ({ code: services.codes.refresh(actorOf(request), request.params.id, publicBaseOf(ctx, request)) })),
+      idempotent(services, request, reply, 200, async () => ({ code: await services.codes.refresh(actorOf(request), request.params.id, publicBaseOf(ctx, request)) })),
   );
 
   app.post(
     '/v1/codes/:id/unfreeze',
     { config: { roles: ['user', 'merchant', 'admin'] }, schema: { tags: ['codes'], summary: 'Lift a risk freeze (owner or admin)', params: IdParams, body: EmptyBody, response: { 200: CodeResponse, ...errors } } },
     async (request, reply) =>
-      idempotent(services, request, reply, 200, () => ({ code: services.codes.unfreeze(actorOf(request), request.params.id, publicBaseOf(ctx, request)) })),
+      idempotent(services, request, reply, 200, async () => ({ code: await services.codes.unfreeze(actorOf(request), request.params.id, publicBaseOf(ctx, request)) })),
   );
 
   app.delete(
     '/v1/codes/:id',
     { schema: { tags: ['codes'], summary: 'Revoke a code (owner)', params: IdParams, response: { 200: CodeResponse, ...errors } } },
-    async (request) => ({ code: services.codes.revoke(actorOf(request), request.params.id, publicBaseOf(ctx, request)) }),
+    async (request) => ({ code: await services.codes.revoke(actorOf(request), request.params.id, publicBaseOf(ctx, request)) }),
   );
 };
 

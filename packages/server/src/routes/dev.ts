@@ -15,7 +15,7 @@ const dev: RouteModule = (app, services, ctx) => {
         response: { 201: MerchantCredentials, 400: ErrorBody, 403: ErrorBody },
       },
     },
-    async (request, reply) => reply.code(201).send(services.auth.createMerchant(request.body)),
+    async (request, reply) => reply.code(201).send(await services.auth.createMerchant(request.body)),
   );
 };
 

@@ -28,7 +28,7 @@ const packets: RouteModule = (app, services) => {
         response: { 201: PacketResponse, 400: ErrorBody, 401: ErrorBody, 402: ErrorBody, 403: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
     },
-    async (request, reply) => idempotent(services, request, reply, 201, () => ({ packet: services.packets.create(actorOf(request), request.body) })),
+    async (request, reply) => idempotent(services, request, reply, 201, async () => ({ packet: await services.packets.create(actorOf(request), request.body) })),
   );
 
   app.get(
@@ -66,7 +66,7 @@ const packets: RouteModule = (app, services) => {
   app.get(
     '/v1/packets/:id/fairness',
     { schema: { tags: ['packets'], summary: 'Salt and shares behind the commitment, once the packet has ended', params: IdParams, response: { 200: FairnessResponse, ...READ_ERRORS } } },
-    async (request) => ({ fairness: services.packets.fairness(actorOf(request), request.params.id) }),
+    async (request) => ({ fairness: await services.packets.fairness(actorOf(request), request.params.id) }),
   );
 
   app.get(

@@ -25,7 +25,7 @@ const payments: RouteModule = (app, services) => {
         },
       },
     },
-    async (request, reply) => idempotent(services, request, reply, 201, () => ({ payment: services.payments.pay(actorOf(request), request.body) })),
+    async (request, reply) => idempotent(services, request, reply, 201, async () => ({ payment: await services.payments.pay(actorOf(request), request.body) })),
   );
 
   app.get(

@@ -12,14 +12,14 @@ const sessions: RouteModule = (app, services) => {
       schema: { tags: ['sessions'], summary: 'Log in', body: CreateSessionBody, response: { 200: SessionResponse, 400: ErrorBody } },
     },
     async (request) => {
-      const { token, expiresAt, account } = services.auth.login(request.body);
+      const { token, expiresAt, account } = await services.auth.login(request.body);
       return { token, expiresAt: new Date(expiresAt).toISOString(), user: userView(account) };
     },
   );
 
   app.get('/v1/me', { config: { roles: ALL_ROLES }, schema: { tags: ['sessions'], summary: 'Profile, balance and today’s usage', response: { 200: MeResponse, 401: ErrorBody } } }, async (request) => {
     const { account } = actorOf(request);
-    return { user: userView(account), wallet: services.wallet.wallet(account.id), usage: services.limits.usage(account) };
+    return { user: userView(account), wallet: await services.wallet.wallet(account.id), usage: await services.limits.usage(account) };
   });
 };
 

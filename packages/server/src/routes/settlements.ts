@@ -16,7 +16,7 @@ const settlements: RouteModule = (app, services) => {
   app.get(
     '/v1/settlements/:id',
     { schema: { tags: ['settlements'], summary: 'One settlement: gross, refunds, fees and net of a business day', params: IdParams, response: { 200: SettlementResponse, ...errors } } },
-    async (request) => ({ settlement: services.settlements.get(actorOf(request), request.params.id) }),
+    async (request) => ({ settlement: await services.settlements.get(actorOf(request), request.params.id) }),
   );
 
   app.get(
@@ -30,7 +30,7 @@ const settlements: RouteModule = (app, services) => {
       },
     },
     async (request, reply) => {
-      const { filename, csv } = services.settlements.statement(actorOf(request), request.params.id);
+      const { filename, csv } = await services.settlements.statement(actorOf(request), request.params.id);
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(csv);
     },
   );
@@ -46,7 +46,7 @@ const settlements: RouteModule = (app, services) => {
         response: { 201: PaymentRefundResponse, ...errors },
       },
     },
-    async (request, reply) => idempotent(services, request, reply, 201, () => ({ refund: services.settlements.refundPayment(actorOf(request), request.params.id) })),
+    async (request, reply) => idempotent(services, request, reply, 201, async () => ({ refund: await services.settlements.refundPayment(actorOf(request), request.params.id) })),
   );
 };
 

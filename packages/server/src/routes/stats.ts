@@ -14,7 +14,7 @@ const stats: RouteModule = (app, services) => {
         response: { 200: CampaignStatsResponse, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
     },
-    async (request) => ({ stats: services.stats.campaign(actorOf(request), request.query) }),
+    async (request) => ({ stats: await services.stats.campaign(actorOf(request), request.query) }),
   );
 };
 

@@ -21,7 +21,7 @@ const system: RouteModule = (app, services, ctx) => {
   });
 
   app.get('/healthz', { config: { auth: 'public' }, schema: { hide: true } }, async () => {
-    ctx.db.db.prepare('SELECT 1').get();
+    await ctx.db.get('SELECT 1 AS ok');
     return { status: 'ok' };
   });
 
@@ -34,7 +34,7 @@ const system: RouteModule = (app, services, ctx) => {
   app.get(
     '/v1/keys',
     { config: { auth: 'public' }, schema: { tags: ['codes'], summary: 'Public keys that verify provider code tokens offline', response: { 200: PublicKeys } } },
-    async () => ({ keys: services.keys.publicKeys() }),
+    async () => ({ keys: await services.keys.publicKeys() }),
   );
 };
 

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, 
 import { actorOf } from '../http/auth';
 import type { Services } from '../services';
 import type { ServiceContext } from '../services/context';
+import type { TxOptions } from '../store/sql';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -24,12 +25,12 @@ function stableJson(value: unknown): string {
  * Runs a POST's operation under its `Idempotency-Key` (when sent) and answers with the first
  * result for a repeat. The fingerprint is the route and the validated body.
  */
-export function idempotent<T>(services: Services, request: FastifyRequest, reply: FastifyReply, statusCode: number, operation: () => T) {
+export async function idempotent<T>(services: Services, request: FastifyRequest, reply: FastifyReply, statusCode: number, operation: () => Promise<T>, options?: TxOptions) {
   const actor = actorOf(request);
   const header = request.headers['idempotency-key'];
   const key = Array.isArray(header) ? header[0] : header;
   const fingerprint = `${request.method} ${request.url}\n${stableJson(request.body)}`;
-  const result = services.idempotency.run(actor.account.id, key, fingerprint, statusCode, operation);
+  const result = await services.idempotency.run(actor.account.id, key, fingerprint, statusCode, operation, options);
   if (result.replayed) reply.header('idempotent-replayed', 'true');
   return reply.code(result.statusCode).send(result.body);
 }

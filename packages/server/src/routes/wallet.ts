@@ -4,7 +4,7 @@ import { idempotent, type RouteModule } from './types';
 
 const wallet: RouteModule = (app, services) => {
   app.get('/v1/wallet', { schema: { tags: ['wallet'], summary: 'Balance', response: { 200: WalletResponse, 401: ErrorBody } } }, async (request) => ({
-    wallet: services.wallet.wallet(actorOf(request).account.id),
+    wallet: await services.wallet.wallet(actorOf(request).account.id),
   }));
 
   app.get(
@@ -23,7 +23,7 @@ const wallet: RouteModule = (app, services) => {
         response: { 201: WalletResponse, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody },
       },
     },
-    async (request, reply) => idempotent(services, request, reply, 201, () => ({ wallet: services.wallet.topup(actorOf(request), request.body.amount) })),
+    async (request, reply) => idempotent(services, request, reply, 201, async () => ({ wallet: await services.wallet.topup(actorOf(request), request.body.amount) })),
   );
 };
 

@@ -27,7 +27,7 @@ const webhooks: RouteModule = (app, services) => {
         response: { 201: CreatedWebhookEndpoint, ...errors },
       },
     },
-    async (request, reply) => idempotent(services, request, reply, 201, () => services.webhooks.create(actorOf(request), request.body)),
+    async (request, reply) => idempotent(services, request, reply, 201, async () => services.webhooks.create(actorOf(request), request.body)),
   );
 
   app.get(
@@ -39,7 +39,7 @@ const webhooks: RouteModule = (app, services) => {
   app.delete(
     '/v1/webhook-endpoints/:id',
     { schema: { tags: ['webhooks'], summary: 'Delete an endpoint; its queued deliveries are not sent', params: IdParams, response: { 200: WebhookEndpointResponse, ...errors } } },
-    async (request) => ({ endpoint: services.webhooks.delete(actorOf(request), request.params.id) }),
+    async (request) => ({ endpoint: await services.webhooks.delete(actorOf(request), request.params.id) }),
   );
 
   app.get(
@@ -59,7 +59,7 @@ const webhooks: RouteModule = (app, services) => {
         response: { 200: WebhookDeliveryResponse, ...errors },
       },
     },
-    async (request, reply) => idempotent(services, request, reply, 200, () => ({ delivery: services.webhooks.redeliver(actorOf(request), request.params.id) })),
+    async (request, reply) => idempotent(services, request, reply, 200, async () => ({ delivery: await services.webhooks.redeliver(actorOf(request), request.params.id) })),
   );
 };
 

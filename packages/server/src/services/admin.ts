@@ -21,6 +21,12 @@ const pageCursor = (cursor: string | undefined): number | null => {
   if (!Number.isSafeInteger(value) || value < 0) fail('VALIDATION_FAILED', 'cursor is not one this API returned.', { field: 'cursor' });
   return value;
 };
+/** A cursor that is a row id (blacklist entries, review flags, AML reports page by id). */
+const idCursor = (cursor: string | undefined): string | null => {
+  if (cursor === undefined || cursor === '') return null;
+  if (!/^[a-z]+_[-0-9A-Za-z_]{20}$/.test(cursor)) fail('VALIDATION_FAILED', 'cursor is not one this API returned.', { field: 'cursor' });
+  return cursor;
+};
 const sinceOf = (since: string | undefined): number | undefined => (since === undefined ? undefined : Date.parse(since));
 
 function decisionView(row: RiskDecisionRow): RiskDecision {
@@ -69,9 +75,9 @@ export class AdminService {
     private readonly risk: RiskEngine,
   ) {}
 
-  decisions(query: RiskDecisionsQuery): Page<RiskDecision> {
+  async decisions(query: RiskDecisionsQuery): Promise<Page<RiskDecision>> {
     const limit = query.limit ?? 50;
-    const rows = this.risk.store.decisions({
+    const rows = await this.risk.store.decisions({
       accountId: query.account,
       rule: query.rule,
       outcome: query.outcome,
@@ -83,38 +89,38 @@ export class AdminService {
   }
 
   /** Blacklists an account or device; blacklisting one already on the list returns its entry. */
-  addToBlacklist(actor: Actor, body: BlacklistBody): BlacklistEntry {
-    if (body.kind === 'account' && !this.ctx.stores.accounts.byId(body.value)) fail('VALIDATION_FAILED', `value ${body.value} is not a known account.`, { field: 'value' });
-    return this.ctx.db.txSync(() => {
-      const existing = this.risk.store.activeBlacklistEntry(body.kind, body.value);
+  async addToBlacklist(actor: Actor, body: BlacklistBody): Promise<BlacklistEntry> {
+    if (body.kind === 'account' && !(await this.ctx.stores.accounts.byId(body.value))) fail('VALIDATION_FAILED', `value ${body.value} is not a known account.`, { field: 'value' });
+    return this.ctx.db.tx(async () => {
+      const existing = await this.risk.store.activeBlacklistEntry(body.kind, body.value);
       if (existing) return blacklistView(existing);
       const now = this.ctx.clock.now();
       const row: BlacklistRow = { id: newId('bl'), kind: body.kind, value: body.value, reason: body.reason, created_by: actor.account.id, created_at: now, removed_by: null, removed_at: null };
-      this.risk.store.insertBlacklist(row);
-      this.record(actor, 'admin.blacklist.added', row.id, body.kind === 'account' ? [body.value] : [], { kind: body.kind, value: body.value, reason: body.reason });
+      await this.risk.store.insertBlacklist(row);
+      await this.record(actor, 'admin.blacklist.added', row.id, body.kind === 'account' ? [body.value] : [], { kind: body.kind, value: body.value, reason: body.reason });
       return blacklistView(row);
     });
   }
 
   /** Takes an entry off the blacklist; removing one already removed returns it unchanged. */
-  removeFromBlacklist(actor: Actor, id: string): BlacklistEntry {
-    return this.ctx.db.txSync(() => {
-      const row = this.risk.store.blacklistEntry(id);
+  async removeFromBlacklist(actor: Actor, id: string): Promise<BlacklistEntry> {
+    return this.ctx.db.tx(async () => {
+      const row = await this.risk.store.blacklistEntry(id);
       if (!row) return fail('NOT_FOUND', `No blacklist entry ${id}.`);
-      if (this.risk.store.removeBlacklist(id, actor.account.id, this.ctx.clock.now())) {
-        this.record(actor, 'admin.blacklist.removed', id, row.kind === 'account' ? [row.value] : [], { kind: row.kind, value: row.value });
+      if (await this.risk.store.removeBlacklist(id, actor.account.id, this.ctx.clock.now())) {
+        await this.record(actor, 'admin.blacklist.removed', id, row.kind === 'account' ? [row.value] : [], { kind: row.kind, value: row.value });
       }
-      return blacklistView(this.risk.store.blacklistEntry(id)!);
+      return blacklistView((await this.risk.store.blacklistEntry(id))!);
     });
   }
 
-  blacklist(cursor: string | undefined, limit = 50): Page<BlacklistEntry> {
-    const rows = this.risk.store.blacklist(limit + 1, pageCursor(cursor));
+  async blacklist(cursor: string | undefined, limit = 50): Promise<Page<BlacklistEntry>> {
+    const rows = await this.risk.store.blacklist(limit + 1, idCursor(cursor));
     return { data: rows.slice(0, limit).map(blacklistView), nextCursor: rows.length > limit ? String(rows[limit - 1].position) : null };
   }
 
-  flags(status: ReviewFlagRow['status'] | undefined, cursor: string | undefined, limit = 50): Page<ReviewFlag> {
-    const rows = this.risk.store.flags(status, pageCursor(cursor), limit + 1);
+  async flags(status: ReviewFlagRow['status'] | undefined, cursor: string | undefined, limit = 50): Promise<Page<ReviewFlag>> {
+    const rows = await this.risk.store.flags(status, idCursor(cursor), limit + 1);
     return { data: rows.slice(0, limit).map(flagView), nextCursor: rows.length > limit ? String(rows[limit - 1].position) : null };
   }
 
@@ -123,22 +129,22 @@ export class AdminService {
    * keeps them until they run out (blacklist the account to refuse it for good). A flag already
    * resolved is returned as it is.
    */
-  resolveFlag(actor: Actor, id: string, body: ResolveFlagBody): ReviewFlag {
-    return this.ctx.db.txSync(() => {
-      const flag = this.risk.store.flag(id);
+  async resolveFlag(actor: Actor, id: string, body: ResolveFlagBody): Promise<ReviewFlag> {
+    return this.ctx.db.tx(async () => {
+      const flag = await this.risk.store.flag(id);
       if (!flag) return fail('NOT_FOUND', `No review flag ${id}.`);
       const now = this.ctx.clock.now();
-      if (this.risk.store.resolveFlag(id, body.resolution, body.note ?? null, actor.account.id, now)) {
-        const lifted = body.resolution === 'cleared' ? this.risk.store.liftRestrictionsOfFlag(id, now) : 0;
-        this.record(actor, 'admin.flag.resolved', id, [flag.account_id], { resolution: body.resolution, note: body.note ?? null, liftedRestrictions: lifted });
+      if (await this.risk.store.resolveFlag(id, body.resolution, body.note ?? null, actor.account.id, now)) {
+        const lifted = body.resolution === 'cleared' ? await this.risk.store.liftRestrictionsOfFlag(id, now) : 0;
+        await this.record(actor, 'admin.flag.resolved', id, [flag.account_id], { resolution: body.resolution, note: body.note ?? null, liftedRestrictions: lifted });
       }
-      return flagView(this.risk.store.flag(id)!);
+      return flagView((await this.risk.store.flag(id))!);
     });
   }
 
-  amlReports(query: Static<typeof AmlReportsQuery>) {
+  async amlReports(query: Static<typeof AmlReportsQuery>) {
     const limit = query.limit ?? 50;
-    const rows = this.risk.store.amlReports(sinceOf(query.since) ?? null, pageCursor(query.cursor), limit + 1);
+    const rows = await this.risk.store.amlReports(sinceOf(query.since) ?? null, idCursor(query.cursor), limit + 1);
     return {
       data: rows.slice(0, limit).map((row) => ({ id: row.id, accountId: row.account_id, action: row.action, reference: row.reference, amount: row.amount, createdAt: toIso(row.created_at) })),
       nextCursor: rows.length > limit ? String(rows[limit - 1].position) : null,
@@ -146,23 +152,23 @@ export class AdminService {
   }
 
   /** Gives an account a role (CLI `role grant`); `by` is null for the command line. */
-  grantRole(accountId: string, role: Role, by: string | null = null): AccountRow {
-    return this.ctx.db.txSync(() => {
-      const account = this.ctx.stores.accounts.byId(accountId);
+  async grantRole(accountId: string, role: Role, by: string | null = null): Promise<AccountRow> {
+    return this.ctx.db.tx(async () => {
+      const account = await this.ctx.stores.accounts.byId(accountId);
       if (!account) return fail('NOT_FOUND', `No account ${accountId}.`);
       if (role === 'merchant' && account.kind !== 'merchant') fail('VALIDATION_FAILED', 'The merchant role belongs to merchant accounts (merchant create).', { field: 'role' });
       if (account.kind === 'merchant' && role !== 'merchant') fail('VALIDATION_FAILED', 'A merchant account keeps the merchant role; create a staff user instead.', { field: 'role' });
-      this.ctx.stores.accounts.setRole(accountId, role);
-      this.audit.append({ type: 'admin.role.granted', actorId: by, subjectId: accountId, accountIds: [accountId], amount: 0, data: { from: account.role, role }, at: this.ctx.clock.now() });
+      await this.ctx.stores.accounts.setRole(accountId, role);
+      await this.audit.append({ type: 'admin.role.granted', actorId: by, subjectId: accountId, accountIds: [accountId], amount: 0, data: { from: account.role, role }, at: this.ctx.clock.now() });
       return { ...account, role };
     });
   }
 
   /** Creates a staff account (CLI `user create`) and a session token for it. */
-  createStaffUser(name: string, role: Role): { account: AccountRow; token: string; expiresAt: number } {
+  async createStaffUser(name: string, role: Role): Promise<{ account: AccountRow; token: string; expiresAt: number }> {
     if (!STAFF_ROLES.includes(role) && role !== 'user') fail('VALIDATION_FAILED', `role must be one of user, ${STAFF_ROLES.join(', ')}.`, { field: 'role' });
     const now = this.ctx.clock.now();
-    return this.ctx.db.txSync(() => {
+    return this.ctx.db.tx(async () => {
       const account: AccountRow = {
         id: newId('acc'),
         kind: 'user',
@@ -177,26 +183,26 @@ export class AdminService {
         daily_limit: null,
         created_at: now,
       };
-      this.ctx.stores.accounts.insert(account);
-      this.audit.append({ type: 'admin.user.created', actorId: null, subjectId: account.id, accountIds: [account.id], amount: 0, data: { name, role }, at: now });
-      return { account, ...this.issueSession(account.id) };
+      await this.ctx.stores.accounts.insert(account);
+      await this.audit.append({ type: 'admin.user.created', actorId: null, subjectId: account.id, accountIds: [account.id], amount: 0, data: { name, role }, at: now });
+      return { account, ...(await this.issueSession(account.id)) };
     });
   }
 
   /** A fresh session token for an existing account (CLI `user token`), e.g. a staff member's next one. */
-  issueSession(accountId: string): { token: string; expiresAt: number } {
+  async issueSession(accountId: string): Promise<{ token: string; expiresAt: number }> {
     const now = this.ctx.clock.now();
-    return this.ctx.db.txSync(() => {
-      if (!this.ctx.stores.accounts.byId(accountId)) fail('NOT_FOUND', `No account ${accountId}.`);
+    return this.ctx.db.tx(async () => {
+      if (!(await this.ctx.stores.accounts.byId(accountId))) fail('NOT_FOUND', `No account ${accountId}.`);
       const token = `hbs_${randomBytes(24).toString('base64url')}`;
       const expiresAt = now + this.ctx.config.sessionTtlSeconds * 1000;
-      this.ctx.stores.accounts.insertSession({ token_hash: sha256Hex(token), account_id: accountId, device_id: null, expires_at: expiresAt, created_at: now });
-      this.audit.append({ type: 'admin.session.issued', actorId: null, subjectId: accountId, accountIds: [accountId], amount: 0, data: {}, at: now });
+      await this.ctx.stores.accounts.insertSession({ token_hash: sha256Hex(token), account_id: accountId, device_id: null, expires_at: expiresAt, created_at: now });
+      await this.audit.append({ type: 'admin.session.issued', actorId: null, subjectId: accountId, accountIds: [accountId], amount: 0, data: {}, at: now });
       return { token, expiresAt };
     });
   }
 
-  private record(actor: Actor, type: string, subjectId: string, accountIds: string[], data: Record<string, unknown>): void {
-    this.audit.append({ type, actorId: actor.account.id, subjectId, accountIds, amount: 0, data, at: this.ctx.clock.now() });
+  private async record(actor: Actor, type: string, subjectId: string, accountIds: string[], data: Record<string, unknown>): Promise<void> {
+    await this.audit.append({ type, actorId: actor.account.id, subjectId, accountIds, amount: 0, data, at: this.ctx.clock.now() });
   }
 }

@@ -20,14 +20,14 @@ export class AuthService {
   constructor(private readonly ctx: ServiceContext) {}
 
   /** Logs a user in. `dev` works in development mode only; other providers plug in later. */
-  login(body: CreateSessionBody): { token: string; expiresAt: number; account: AccountRow } {
+  async login(body: CreateSessionBody): Promise<{ token: string; expiresAt: number; account: AccountRow }> {
     if (body.provider !== 'dev') fail('VALIDATION_FAILED', `Login provider "${body.provider}" is not configured on this server.`, { field: 'provider' });
     if (this.ctx.config.mode !== 'development') fail('VALIDATION_FAILED', 'The dev login exists in development mode only.', { field: 'provider' });
     if (!body.openid) fail('VALIDATION_FAILED', 'openid is required for the dev login.', { field: 'openid' });
     const now = this.ctx.clock.now();
-    return this.ctx.db.txSync(() => {
+    return this.ctx.db.tx(async () => {
       const { accounts } = this.ctx.stores;
-      let account = accounts.byOpenid(body.openid!);
+      let account = await accounts.byOpenid(body.openid!);
       if (!account) {
         account = {
           id: newId('acc'),
@@ -43,24 +43,24 @@ export class AuthService {
           daily_limit: null,
           created_at: now,
         };
-        accounts.insert(account);
+        await accounts.insert(account);
       } else if (body.region !== undefined && body.region !== account.region) {
-        accounts.updateProfile(account.id, { region: body.region });
+        await accounts.updateProfile(account.id, { region: body.region });
         account = { ...account, region: body.region };
       }
       const token = `hbs_${randomBytes(24).toString('base64url')}`;
       const expiresAt = now + this.ctx.config.sessionTtlSeconds * 1000;
-      accounts.insertSession({ token_hash: sha256Hex(token), account_id: account.id, device_id: body.deviceId ?? null, expires_at: expiresAt, created_at: now });
-      this.ctx.events.emit({ type: 'session.created', actorId: account.id, subjectId: account.id, accountIds: [account.id], amount: 0, data: { provider: body.provider, deviceId: body.deviceId ?? null }, at: now });
+      await accounts.insertSession({ token_hash: sha256Hex(token), account_id: account.id, device_id: body.deviceId ?? null, expires_at: expiresAt, created_at: now });
+      await this.ctx.events.emit({ type: 'session.created', actorId: account.id, subjectId: account.id, accountIds: [account.id], amount: 0, data: { provider: body.provider, deviceId: body.deviceId ?? null }, at: now });
       return { token, expiresAt, account };
     });
   }
 
   /** The actor behind a bearer session token; UNAUTHENTICATED when unknown or expired. */
-  authenticateSession(token: string): Actor {
-    const session = this.ctx.stores.accounts.session(sha256Hex(token));
+  async authenticateSession(token: string): Promise<Actor> {
+    const session = await this.ctx.stores.accounts.session(sha256Hex(token));
     if (!session || session.expires_at <= this.ctx.clock.now()) fail('UNAUTHENTICATED', 'The session token is unknown or has expired; log in again.');
-    const account = this.ctx.stores.accounts.byId(session!.account_id)!;
+    const account = (await this.ctx.stores.accounts.byId(session!.account_id))!;
     return { account, via: 'session', appId: null, deviceId: session!.device_id };
   }
 
@@ -68,11 +68,11 @@ export class AuthService {
    * Verifies an `HB-HMAC-SHA256` signed request (SPEC section 8): known app, timestamp within
    * ±300 s, signature over the canonical request, and a nonce never seen before for this app.
    */
-  authenticateSignature(request: SignedRequest): Actor {
+  async authenticateSignature(request: SignedRequest): Promise<Actor> {
     const parts = parseAuthorization(request.authorization);
     if (!parts) fail('UNAUTHENTICATED', 'Malformed Authorization header; expected HB-HMAC-SHA256 appId="…",timestamp="…",nonce="…",signature="…".');
     const { appId, timestamp, nonce, signature } = parts!;
-    const app = this.ctx.stores.accounts.app(appId);
+    const app = await this.ctx.stores.accounts.app(appId);
     if (!app) fail('UNAUTHENTICATED', `Unknown appId "${appId}".`);
     const nowSeconds = Math.floor(this.ctx.clock.now() / 1000);
     const ts = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : NaN;
@@ -88,14 +88,14 @@ export class AuthService {
       fail('SIGNATURE_INVALID', 'The signature does not match; sign METHOD\\nPATH?QUERY\\nTIMESTAMP\\nNONCE\\nSHA256HEX(BODY)\\n with the app secret.');
     }
     // A nonce must outlive the window in which its timestamp is accepted.
-    const fresh = this.ctx.db.txSync(() => this.ctx.stores.accounts.useNonce(appId, nonce, (ts + SIGNATURE_WINDOW_SECONDS + 1) * 1000));
+    const fresh = await this.ctx.db.tx(() => this.ctx.stores.accounts.useNonce(appId, nonce, (ts + SIGNATURE_WINDOW_SECONDS + 1) * 1000));
     if (!fresh) fail('REPLAYED', `The nonce "${nonce}" was already used.`);
-    const account = this.ctx.stores.accounts.byId(app!.account_id)!;
+    const account = (await this.ctx.stores.accounts.byId(app!.account_id))!;
     return { account, via: 'app', appId, deviceId: null };
   }
 
   /** Creates an enterprise or provider merchant account with app credentials. */
-  createMerchant(body: CreateDevMerchantBody): { accountId: string; appId: string; secret: string } {
+  async createMerchant(body: CreateDevMerchantBody): Promise<{ accountId: string; appId: string; secret: string }> {
     const policy = TIER_POLICIES[body.tier];
     let feeRateBps = policy.feeRateBps.default;
     if (body.feeRate !== undefined) {
@@ -114,8 +114,8 @@ export class AuthService {
     const accountId = newId('acc');
     const appId = newId('app');
     const secret = newSecret();
-    this.ctx.db.txSync(() => {
-      this.ctx.stores.accounts.insert({
+    await this.ctx.db.tx(async () => {
+      await this.ctx.stores.accounts.insert({
         id: accountId,
         kind: 'merchant',
         name: body.name,
@@ -129,8 +129,8 @@ export class AuthService {
         daily_limit: body.limits?.daily ?? null,
         created_at: now,
       });
-      this.ctx.stores.accounts.insertApp({ app_id: appId, account_id: accountId, secret, created_at: now });
-      this.ctx.events.emit({ type: 'merchant.created', actorId: null, subjectId: accountId, accountIds: [accountId], amount: 0, data: { tier: body.tier, appId }, at: now });
+      await this.ctx.stores.accounts.insertApp({ app_id: appId, account_id: accountId, secret, created_at: now });
+      await this.ctx.events.emit({ type: 'merchant.created', actorId: null, subjectId: accountId, accountIds: [accountId], amount: 0, data: { tier: body.tier, appId }, at: now });
     });
     return { accountId, appId, secret };
   }

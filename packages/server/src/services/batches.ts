@@ -97,7 +97,7 @@ export class BatchService {
     private readonly onCreated: () => void = () => undefined,
   ) {}
 
-  create(actor: Actor, body: CreateBatchBody): Batch {
+  async create(actor: Actor, body: CreateBatchBody): Promise<Batch> {
     requireTier(actor, ['provider'], 'Batch issuance');
     if ((body.items === undefined) === (body.csv === undefined)) fail('VALIDATION_FAILED', 'Send exactly one of items (JSON) or csv (text).', { field: body.items ? 'csv' : 'items' });
     const items = body.items ?? itemsFromCsv(body.type, body.csv!);
@@ -121,21 +121,21 @@ export class BatchService {
       created_at: this.ctx.clock.now(),
       completed_at: null,
     };
-    this.ctx.db.txSync(() => {
-      this.ctx.stores.batches.insert(row, items.map((item) => JSON.stringify(item)));
+    await this.ctx.db.tx(async () => {
+      await this.ctx.stores.batches.insert(row, items.map((item) => JSON.stringify(item)));
       this.ctx.db.onCommit(this.onCreated);
     });
     return batchView(row);
   }
 
-  get(actor: Actor, id: string): Batch {
-    return batchView(this.owned(actor, id));
+  async get(actor: Actor, id: string): Promise<Batch> {
+    return batchView(await this.owned(actor, id));
   }
 
-  items(actor: Actor, id: string, query: PageQuery): Page<BatchItem> {
-    this.owned(actor, id);
+  async items(actor: Actor, id: string, query: PageQuery): Promise<Page<BatchItem>> {
+    await this.owned(actor, id);
     const limit = query.limit ?? 20;
-    const rows = this.ctx.stores.batches.items(id, numericCursor(query.cursor) ?? -1, limit + 1);
+    const rows = await this.ctx.stores.batches.items(id, numericCursor(query.cursor) ?? -1, limit + 1);
     return { data: rows.slice(0, limit).map(itemView), nextCursor: rows.length > limit ? String(rows[limit - 1].seq) : null };
   }
 
@@ -144,34 +144,34 @@ export class BatchService {
    * funds, a limit) fails the item, not the batch. Returns the batch after, or null when the item
    * was no longer pending.
    */
-  runItem(batch: BatchRow, item: BatchItemRow): BatchRow | null {
-    const account = this.ctx.stores.accounts.byId(batch.account_id)!;
+  async runItem(batch: BatchRow, item: BatchItemRow): Promise<BatchRow | null> {
+    const account = (await this.ctx.stores.accounts.byId(batch.account_id))!;
     const actor: Actor = { account, via: 'app', appId: null, deviceId: null };
     const input = JSON.parse(item.input) as Record<string, unknown>;
     const now = () => this.ctx.clock.now();
     try {
-      return this.ctx.db.txSync(() => {
-        const resultId = this.issue(actor, batch.type, input);
-        const after = this.ctx.stores.batches.settleItem(batch.id, item.seq, { resultId }, now());
+      return await this.ctx.db.tx(async () => {
+        const resultId = await this.issue(actor, batch.type, input);
+        const after = await this.ctx.stores.batches.settleItem(batch.id, item.seq, { resultId }, now());
         if (!after) throw new ItemTaken();
         return after;
       });
     } catch (error) {
       if (error instanceof ItemTaken) return null;
       if (!(error instanceof AppError)) throw error;
-      return this.ctx.db.txSync(() => this.ctx.stores.batches.settleItem(batch.id, item.seq, { code: error.code, message: error.message }, now()));
+      return this.ctx.db.tx(() => this.ctx.stores.batches.settleItem(batch.id, item.seq, { code: error.code, message: error.message }, now()));
     }
   }
 
-  private issue(actor: Actor, type: BatchType, input: Record<string, unknown>): string {
-    if (type === 'packets') return this.packets.create(actor, input as CreatePacketBody).id;
+  private async issue(actor: Actor, type: BatchType, input: Record<string, unknown>): Promise<string> {
+    if (type === 'packets') return (await this.packets.create(actor, input as CreatePacketBody)).id;
     const publicBase = this.ctx.config.publicUrl ?? `http://${this.ctx.config.host}:${this.ctx.config.port}`;
-    return this.codes.createCollectCode(actor, input as CreateCollectCodeBody, publicBase).id;
+    return (await this.codes.createCollectCode(actor, input as CreateCollectCodeBody, publicBase)).id;
   }
 
-  private owned(actor: Actor, id: string): BatchRow {
+  private async owned(actor: Actor, id: string): Promise<BatchRow> {
     requireTier(actor, ['provider'], 'Batch issuance');
-    const row = this.ctx.stores.batches.byId(id);
+    const row = await this.ctx.stores.batches.byId(id);
     if (!row || row.account_id !== actor.account.id) return fail('NOT_FOUND', `No batch ${id}.`);
     return row;
   }
@@ -228,13 +228,13 @@ export class BatchRunner {
   }
 
   private async runAll(): Promise<void> {
-    for (const batch of this.ctx.stores.batches.running()) {
+    for (const batch of await this.ctx.stores.batches.running()) {
       for (;;) {
-        const items = this.ctx.stores.batches.pendingItems(batch.id, 50);
+        const items = await this.ctx.stores.batches.pendingItems(batch.id, 50);
         if (items.length === 0 || this.stopped) break;
         for (const item of items) {
           if (this.stopped) break;
-          const after = this.batches.runItem(batch, item);
+          const after = await this.batches.runItem(batch, item);
           if (after) this.options.afterEach?.(after);
         }
         // Commit this group and let waiting requests in before the next.

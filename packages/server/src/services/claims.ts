@@ -5,6 +5,18 @@ import type { CodeService } from './codes';
 import type { Actor, ServiceContext } from './context';
 import { claimView, packetTopic, type PacketService } from './packets';
 import type { RiskEngine } from '../risk/engine';
+import type { ClaimRow, PacketRow } from '../store/packets';
+import type { TxOptions } from '../store/sql';
+
+/**
+ * The claim's transaction options. On PostgreSQL the claim takes its locks itself (see
+ * takeShareInOneStatement), so it runs READ COMMITTED: claimers of a hot packet wait their turn on
+ * its row instead of failing and running again.
+ */
+export const CLAIM_TX: TxOptions = { isolation: 'read committed' };
+
+/** How often a claimer looks again while every share left is held by claimers in flight (2 ms apart). */
+const HELD_SHARE_ATTEMPTS = 500;
 
 /**
  * Claiming a share of a packet, from a scanned claim code (`token`) or a share card (`packetId`).
@@ -22,12 +34,12 @@ export class ClaimService {
 
   /**
    * One transaction, in this order: the code (when a token is sent), the packet, its window and
-   * status, the recipient, an earlier claim by the caller, then the next slot taken by one
-   * conditional UPDATE, the claim row, and the escrow-to-wallet transfer. The last share
-   * finishes the packet and names its luckiest claim. This is the hot path: every statement is
-   * prepared and nothing is read twice.
+   * status, the recipient, an earlier claim by the caller, then the share: on SQLite the next slot
+   * taken by one conditional UPDATE, the claim row and the escrow-to-wallet transfer; on PostgreSQL
+   * all of that as one statement. The last share finishes the packet and names its luckiest claim.
+   * This is the hot path: every statement is prepared and nothing is read twice.
    */
-  claim(actor: Actor, body: ClaimBody): ClaimResponse {
+  async claim(actor: Actor, body: ClaimBody): Promise<ClaimResponse> {
     if ((body.token === undefined) === (body.packetId === undefined)) {
       fail('VALIDATION_FAILED', 'Send exactly one of token (a scanned claim code) or packetId (a share card).', {
         field: body.token === undefined ? 'token' : 'packetId',
@@ -37,43 +49,76 @@ export class ClaimService {
     const user = actor.account;
     const now = this.ctx.clock.now();
 
-    return this.ctx.db.txSync(() => {
-      const packetId = body.token !== undefined ? this.packetOfToken(body.token, body.location) : body.packetId!;
-      this.risk.screen({ action: 'claim', account: user, deviceId: body.deviceId ?? actor.deviceId, amount: null, subject: packetId });
-      const packet = packets.byId(packetId);
+    return this.ctx.db.tx(async () => {
+      const packetId = body.token !== undefined ? await this.packetOfToken(body.token, body.location) : body.packetId!;
+      await this.risk.screen({ action: 'claim', account: user, deviceId: body.deviceId ?? actor.deviceId, amount: null, subject: packetId });
+      const packet = await packets.byId(packetId);
       if (!packet) return fail('NOT_FOUND', `No packet ${packetId}.`);
       if (packet.status === 'expired' || packet.status === 'refunded' || (packet.status === 'active' && packet.expires_at <= now)) {
         fail('PACKET_EXPIRED', 'This packet’s claim window has closed; what was left goes back to the sender.');
       }
       if (packet.status === 'frozen') fail('RISK_BLOCKED', 'This packet is frozen by risk control.');
       if (packet.mode === 'exclusive' && packet.recipient_id !== user.id) fail('NOT_RECIPIENT');
-      const earlier = packets.claimBy(packetId, user.id);
+      const earlier = await packets.claimBy(packetId, user.id);
       if (earlier) fail('ALREADY_CLAIMED', `You already claimed ${earlier.amount} fen from this packet.`, { claim: claimView(earlier, user.name) });
 
-      const taken = packets.takeSlot(packetId, now);
-      if (!taken) return fail('PACKET_EXHAUSTED');
-      // Writers run one at a time, so the row read above is exactly the row the UPDATE changed:
-      // the difference in claimed_amount is the share of the slot just taken.
-      const amount = taken.claimed_amount - packet.claimed_amount;
-      const claim = { id: newId('cl'), packet_id: packetId, user_id: user.id, slot: taken.claimed_count - 1, amount, device_id: body.deviceId ?? actor.deviceId, created_at: now };
-      packets.insertClaim(claim);
-      ledger.transfer('packet.claim', claim.id, [
-        { account: packet.escrow_account_id, amount: -amount },
-        { account: ledger.account(user.id, 'wallet'), amount },
-      ], now);
-      const current = taken.claimed_count === taken.count ? (packets.finish(packetId, now) ?? taken) : taken;
+      const deviceId = body.deviceId ?? actor.deviceId;
+      const wallet = await ledger.account(user.id, 'wallet');
+      const { claim, current: taken } = this.ctx.db.dialect === 'postgres'
+        ? await this.takeShareInOneStatement(packet, user.id, deviceId, wallet, now)
+        : await this.takeShare(packet, user.id, deviceId, wallet, now);
+      const amount = claim.amount;
+      const current = taken.claimed_count === taken.count ? ((await packets.finish(packetId, now)) ?? taken) : taken;
       const concerned = [packet.sender_id, user.id];
-      this.ctx.events.emit({ type: 'packet.claimed', actorId: user.id, subjectId: packetId, accountIds: concerned, amount, data: { claimId: claim.id, slot: claim.slot }, at: now });
+      await this.ctx.events.emit({ type: 'packet.claimed', actorId: user.id, subjectId: packetId, accountIds: concerned, amount, data: { claimId: claim.id, slot: claim.slot }, at: now });
       if (current.status === 'finished') {
-        this.ctx.events.emit({ type: 'packet.finished', actorId: null, subjectId: packetId, accountIds: [packet.sender_id], amount: 0, data: { luckiestClaimId: current.luckiest_claim_id }, at: now });
+        await this.ctx.events.emit({ type: 'packet.finished', actorId: null, subjectId: packetId, accountIds: [packet.sender_id], amount: 0, data: { luckiestClaimId: current.luckiest_claim_id }, at: now });
       }
       this.ctx.db.onCommit(() => this.ctx.bus.notify(packetTopic(packetId)));
-      return { claim: claimView(claim, user.name), packet: this.packets.view(current) };
-    });
+      return { claim: claimView(claim, user.name), packet: await this.packets.view(current) };
+    }, CLAIM_TX);
   }
 
-  private packetOfToken(token: string, location: ClaimBody['location']): string {
-    const code = this.codes.verifyToken(token, 'claim', location);
+  /**
+   * SQLite: the next slot taken by one conditional UPDATE, the claim row, and the escrow-to-wallet
+   * transfer. Write transactions run one at a time, so the packet read before is exactly the row
+   * the UPDATE changed: the difference in claimed_amount is the share of the slot just taken.
+   */
+  private async takeShare(packet: PacketRow, userId: string, deviceId: string | null, wallet: string, now: number): Promise<{ claim: ClaimRow; current: PacketRow }> {
+    const { packets, ledger } = this.ctx.stores;
+    const taken = await packets.takeSlot(packet.id, now);
+    if (!taken) return fail('PACKET_EXHAUSTED');
+    const amount = taken.claimed_amount - packet.claimed_amount;
+    const claim: ClaimRow = { id: newId('cl'), packet_id: packet.id, user_id: userId, slot: taken.claimed_count - 1, amount, device_id: deviceId, created_at: now };
+    await packets.insertClaim(claim);
+    await ledger.transfer('packet.claim', claim.id, [
+      { account: packet.escrow_account_id, amount: -amount },
+      { account: wallet, amount },
+    ], now);
+    return { claim, current: taken };
+  }
+
+  /**
+   * PostgreSQL: the share, the claim and the money in one statement (PacketStore
+   * .claimInOneStatement). When every share left is held by claimers still in flight, waits a
+   * moment and looks again: one of them may yet roll back and free its share.
+   */
+  private async takeShareInOneStatement(packet: PacketRow, userId: string, deviceId: string | null, wallet: string, now: number): Promise<{ claim: ClaimRow; current: PacketRow }> {
+    const { packets } = this.ctx.stores;
+    const input = { packet_id: packet.id, claim_id: newId('cl'), user_id: userId, device_id: deviceId, transfer_id: newId('tr'), escrow_account_id: packet.escrow_account_id, wallet_account_id: wallet, now };
+    for (let attempt = 1; ; attempt++) {
+      const result = await packets.claimInOneStatement(input);
+      if (result.claim && result.packet) return { claim: result.claim, current: result.packet };
+      // A share taken from a packet that closed meanwhile: failing rolls the mark back.
+      if (result.share) return fail(now >= packet.expires_at ? 'PACKET_EXPIRED' : 'PACKET_EXHAUSTED');
+      const fresh = await packets.byId(packet.id);
+      if (!fresh || fresh.status !== 'active' || fresh.claimed_count >= fresh.count || attempt >= HELD_SHARE_ATTEMPTS) return fail('PACKET_EXHAUSTED');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  private async packetOfToken(token: string, location: ClaimBody['location']): Promise<string> {
+    const code = await this.codes.verifyToken(token, 'claim', location);
     if (!code.packet_id) fail('CODE_INVALID', 'This code is not a claim code.');
     return code.packet_id!;
   }

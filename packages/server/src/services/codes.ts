@@ -9,13 +9,13 @@ import {
 } from '@hongbao/protocol';
 import { randomBytes } from 'node:crypto';
 import { toIso } from '../clock';
-import { decodeToken, encodeToken, newCodeId, schemeForTier, TokenInvalidError, type TokenPayload, type TokenScheme } from '../codes/token-codec';
+import { decodeToken, encodeToken, newCodeId, readTokenHeader, schemeForTier, TokenInvalidError, type TokenPayload, type TokenScheme } from '../codes/token-codec';
 import { distanceMeters, type LatLng } from '../domain/geo';
 import { fail } from '../errors';
 import type { AccountRow } from '../store/accounts';
 import type { CodeRow } from '../store/codes';
 import type { PacketRow } from '../store/packets';
-import type { Actor, ServiceContext } from './context';
+import { waitForChange, type Actor, type ServiceContext } from './context';
 import type { KeyService } from './keys';
 import { policyFor } from './limits';
 
@@ -47,23 +47,23 @@ export class CodeService {
   constructor(readonly ctx: ServiceContext, readonly keys: KeyService) {}
 
   /** Issues a claim code for a packet; only its sender may, and only while it can be claimed. */
-  issueClaimCode(actor: Actor, packetId: string, body: IssueClaimCodeBody, publicBase: string): Code {
+  async issueClaimCode(actor: Actor, packetId: string, body: IssueClaimCodeBody, publicBase: string): Promise<Code> {
     const ttlSeconds = this.ttlFor(actor.account, body.ttlSeconds);
-    return this.ctx.db.txSync(() => {
-      const packet = this.ctx.stores.packets.byId(packetId);
+    return this.ctx.db.tx(async () => {
+      const packet = await this.ctx.stores.packets.byId(packetId);
       if (!packet) fail('NOT_FOUND', `No packet ${packetId}.`);
       if (packet!.sender_id !== actor.account.id) fail('FORBIDDEN', 'Only the sender of a packet can issue codes for it.');
       this.assertClaimable(packet!);
-      const code = this.insert(actor.account, { kind: 'claim', packet_id: packetId, geofence: body.geofence ?? null, ttl_seconds: ttlSeconds });
+      const code = await this.insert(actor.account, { kind: 'claim', packet_id: packetId, geofence: body.geofence ?? null, ttl_seconds: ttlSeconds });
       return this.view(code, publicBase);
     });
   }
 
   /** Creates a collect code for the caller: scanning it pays the caller. */
-  createCollectCode(actor: Actor, body: CreateCollectCodeBody, publicBase: string): Code {
+  async createCollectCode(actor: Actor, body: CreateCollectCodeBody, publicBase: string): Promise<Code> {
     const ttlSeconds = this.ttlFor(actor.account, body.ttlSeconds);
-    return this.ctx.db.txSync(() => {
-      const code = this.insert(actor.account, {
+    return this.ctx.db.tx(async () => {
+      const code = await this.insert(actor.account, {
         kind: 'collect',
         fixed_amount: body.fixedAmount ?? null,
         scene: body.scene ?? null,
@@ -80,28 +80,28 @@ export class CodeService {
    * version differs from the one the client saw, or when `wait` seconds pass.
    */
   async getCollectCode(actor: Actor, id: string, publicBase: string, poll: PollOptions = {}): Promise<Code> {
-    const code = this.ownedCode(actor, id, 'collect');
+    const code = await this.ownedCode(actor, id, 'collect');
     await this.waitForChange(code, poll);
-    return this.view(this.ctx.stores.codes.byId(id)!, publicBase);
+    return this.view((await this.ctx.stores.codes.byId(id))!, publicBase);
   }
 
   /** A new token for the same code; the version moves on, older tokens stay valid until they expire. */
-  refresh(actor: Actor, id: string, publicBase: string): Code {
-    return this.ctx.db.txSync(() => {
-      const code = this.ownedCode(actor, id);
+  async refresh(actor: Actor, id: string, publicBase: string): Promise<Code> {
+    return this.ctx.db.tx(async () => {
+      const code = await this.ownedCode(actor, id);
       if (code.status === 'revoked') fail('CODE_REVOKED', 'This code has been revoked; create a new one.');
       if (code.status === 'frozen') fail('CODE_FROZEN', 'This code is frozen pending review; unfreeze it first.');
-      if (code.packet_id) this.assertClaimable(this.ctx.stores.packets.byId(code.packet_id)!);
-      return this.view(this.changed(this.ctx.stores.codes.bumpVersion(id), 'code.refreshed', actor.account.id), publicBase);
+      if (code.packet_id) this.assertClaimable((await this.ctx.stores.packets.byId(code.packet_id))!);
+      return this.view(await this.changed(await this.ctx.stores.codes.bumpVersion(id), 'code.refreshed', actor.account.id), publicBase);
     });
   }
 
   /** Revokes a code for good: every token of it then scans as CODE_REVOKED. Revoking twice is a no-op. */
-  revoke(actor: Actor, id: string, publicBase: string): Code {
-    return this.ctx.db.txSync(() => {
-      const code = this.ownedCode(actor, id);
+  async revoke(actor: Actor, id: string, publicBase: string): Promise<Code> {
+    return this.ctx.db.tx(async () => {
+      const code = await this.ownedCode(actor, id);
       if (code.status === 'revoked') return this.view(code, publicBase);
-      return this.view(this.changed(this.ctx.stores.codes.setStatus(id, 'revoked'), 'code.revoked', actor.account.id), publicBase);
+      return this.view(await this.changed(await this.ctx.stores.codes.setStatus(id, 'revoked'), 'code.revoked', actor.account.id), publicBase);
     });
   }
 
@@ -109,14 +109,14 @@ export class CodeService {
    * Lifts a freeze after review: the owner or an admin may. The same-amount streak restarts. An
    * active code is returned unchanged; clearing its streak here would let an owner dodge the breaker.
    */
-  unfreeze(actor: Actor, id: string, publicBase: string): Code {
-    return this.ctx.db.txSync(() => {
-      const code = this.ctx.stores.codes.byId(id);
+  async unfreeze(actor: Actor, id: string, publicBase: string): Promise<Code> {
+    return this.ctx.db.tx(async () => {
+      const code = await this.ctx.stores.codes.byId(id);
       if (!code) fail('NOT_FOUND', `No code ${id}.`);
       if (code!.owner_id !== actor.account.id && actor.account.role !== 'admin') fail('FORBIDDEN', 'Only the owner of a code or an admin can unfreeze it.');
       if (code!.status === 'revoked') fail('CODE_REVOKED', 'This code has been revoked and cannot be unfrozen.');
       if (code!.status === 'active') return this.view(code!, publicBase);
-      return this.view(this.changed(this.ctx.stores.codes.setStatus(id, 'active', true), 'code.unfrozen', actor.account.id), publicBase);
+      return this.view(await this.changed(await this.ctx.stores.codes.setStatus(id, 'active', true), 'code.unfrozen', actor.account.id), publicBase);
     });
   }
 
@@ -126,19 +126,19 @@ export class CodeService {
    * (CODE_INVALID, CODE_REVOKED, CODE_EXPIRED). A freeze may be lifted and a geofence depends on
    * where the scanner stands, so those are reported (`status`, `geofenced`) rather than refused.
    */
-  resolve(token: string): ResolveResponse {
-    const { payload, code } = this.decode(token);
+  async resolve(token: string): Promise<ResolveResponse> {
+    const { payload, code } = await this.decode(token);
     if (code.status === 'revoked') fail('CODE_REVOKED');
     if (this.isExpired(payload)) fail('CODE_EXPIRED');
     const summary = { id: code.id, kind: code.kind, status: code.status, expiresAt: toIso(payload.expiresAt * 1000), geofenced: code.geofence !== null };
     const { accounts, packets } = this.ctx.stores;
     if (code.kind === 'claim') {
-      const packet = packets.byId(code.packet_id!)!;
+      const packet = (await packets.byId(code.packet_id!))!;
       return {
         code: summary,
         packet: {
           id: packet.id,
-          senderName: accounts.byId(packet.sender_id)!.name,
+          senderName: (await accounts.byId(packet.sender_id))!.name,
           mode: packet.mode,
           message: packet.message,
           scene: packet.scene as Scene,
@@ -155,7 +155,7 @@ export class CodeService {
       packet: null,
       collect: {
         ownerId: code.owner_id,
-        ownerName: accounts.byId(code.owner_id)!.name,
+        ownerName: (await accounts.byId(code.owner_id))!.name,
         fixedAmount: code.fixed_amount,
         scene: code.scene as Scene | null,
         title: code.title,
@@ -169,8 +169,8 @@ export class CodeService {
    * CODE_FROZEN, or OUT_OF_AREA when the code has a geofence and `location` is missing or outside.
    * Checks run in that order: revoked, frozen, expired, geofence.
    */
-  verifyToken(token: string, kind: 'claim' | 'collect', location?: { lat: number; lng: number }): CodeRow {
-    const { payload, code } = this.decode(token);
+  async verifyToken(token: string, kind: 'claim' | 'collect', location?: { lat: number; lng: number }): Promise<CodeRow> {
+    const { payload, code } = await this.decode(token);
     if (code.kind !== kind) fail('CODE_INVALID', `This is a ${code.kind} code, not a ${kind} code.`);
     if (code.status === 'revoked') fail('CODE_REVOKED');
     if (code.status === 'frozen') fail('CODE_FROZEN');
@@ -191,15 +191,15 @@ export class CodeService {
    * the code freezes in the same transaction, so the next scan gets CODE_FROZEN. Unfreezing clears
    * the streak, so it takes five more equal payments to freeze again.
    */
-  recordPayment(code: CodeRow, amount: number): CodeRow {
+  async recordPayment(code: CodeRow, amount: number): Promise<CodeRow> {
     const streak = code.last_amount === amount ? code.same_amount_streak + 1 : 1;
     const status = streak >= this.ctx.config.risk.sameAmountStreak ? 'frozen' : code.status;
-    return this.changed(this.ctx.stores.codes.recordPayment(code.id, amount, streak, status), status === 'frozen' ? 'code.frozen' : null, null);
+    return this.changed(await this.ctx.stores.codes.recordPayment(code.id, amount, streak, status), status === 'frozen' ? 'code.frozen' : null, null);
   }
 
   /** A code the caller owns (NOT_FOUND when missing or not of `kind`, FORBIDDEN when someone else's). */
-  ownedCode(actor: Actor, id: string, kind?: CodeRow['kind']): CodeRow {
-    const code = this.ctx.stores.codes.byId(id);
+  async ownedCode(actor: Actor, id: string, kind?: CodeRow['kind']): Promise<CodeRow> {
+    const code = await this.ctx.stores.codes.byId(id);
     if (!code || (kind && code.kind !== kind)) fail('NOT_FOUND', kind ? `No ${kind} code ${id}.` : `No code ${id}.`);
     if (code!.owner_id !== actor.account.id) fail('FORBIDDEN', 'This code belongs to someone else.');
     return code!;
@@ -211,19 +211,22 @@ export class CodeService {
    */
   async waitForChange(code: CodeRow, { version, wait, signal }: PollOptions): Promise<void> {
     if (!wait || version === undefined || version !== code.version) return;
-    // The check above and the subscription below run in one tick, so no change can slip between.
-    await this.ctx.bus.waitForChange(codeChangeKey(code.id), wait * 1000, signal);
+    // The wait subscribes, then reads the version again, so no change can slip between.
+    await waitForChange(this.ctx, codeChangeKey(code.id), wait * 1000, signal, async () => (await this.ctx.stores.codes.byId(code.id))?.version === version);
   }
 
-  private decode(token: string): { payload: TokenPayload; code: CodeRow } {
+  private async decode(token: string): Promise<{ payload: TokenPayload; code: CodeRow }> {
+    // The key is looked up first (that may read the keyring); decoding itself is synchronous.
+    const header = readTokenHeader(token);
+    const key = header ? await this.keys.lookup(header.scheme, header.kid) : undefined;
     let payload: TokenPayload;
     try {
-      payload = decodeToken(token, (scheme, kid) => this.keys.lookup(scheme, kid));
+      payload = decodeToken(token, () => key);
     } catch (error) {
       if (error instanceof TokenInvalidError) fail('CODE_INVALID');
       throw error;
     }
-    const code = this.ctx.stores.codes.byId(payload!.codeId);
+    const code = await this.ctx.stores.codes.byId(payload!.codeId);
     if (!code || code.kind !== payload!.kind) fail('CODE_INVALID');
     return { payload: payload!, code: code! };
   }
@@ -250,10 +253,10 @@ export class CodeService {
     if (packet.status === 'frozen') fail('RISK_BLOCKED', 'This packet is frozen by risk control.');
   }
 
-  private insert(
+  private async insert(
     owner: AccountRow,
     fields: Pick<CodeRow, 'kind' | 'ttl_seconds'> & Partial<Pick<CodeRow, 'packet_id' | 'fixed_amount' | 'scene' | 'title'>> & { geofence: Geofence | null },
-  ): CodeRow {
+  ): Promise<CodeRow> {
     const row: CodeRow = {
       id: newCodeId(),
       kind: fields.kind,
@@ -271,14 +274,14 @@ export class CodeService {
       last_amount: null,
       created_at: this.ctx.clock.now(),
     };
-    this.ctx.stores.codes.insert(row);
-    this.ctx.events.emit({ type: 'code.created', actorId: owner.id, subjectId: row.id, accountIds: [owner.id], amount: 0, data: { kind: row.kind, packetId: row.packet_id }, at: row.created_at });
+    await this.ctx.stores.codes.insert(row);
+    await this.ctx.events.emit({ type: 'code.created', actorId: owner.id, subjectId: row.id, accountIds: [owner.id], amount: 0, data: { kind: row.kind, packetId: row.packet_id }, at: row.created_at });
     return row;
   }
 
   /** Tells the change (when it is one worth an event) and wakes the code's long-polls once it commits. */
-  private changed(code: CodeRow, type: 'code.refreshed' | 'code.revoked' | 'code.unfrozen' | 'code.frozen' | null, actorId: string | null): CodeRow {
-    if (type) this.ctx.events.emit({ type, actorId, subjectId: code.id, accountIds: [code.owner_id], amount: 0, data: { version: code.version }, at: this.ctx.clock.now() });
+  private async changed(code: CodeRow, type: 'code.refreshed' | 'code.revoked' | 'code.unfrozen' | 'code.frozen' | null, actorId: string | null): Promise<CodeRow> {
+    if (type) await this.ctx.events.emit({ type, actorId, subjectId: code.id, accountIds: [code.owner_id], amount: 0, data: { version: code.version }, at: this.ctx.clock.now() });
     this.ctx.db.onCommit(() => this.ctx.bus.notify(codeChangeKey(code.id)));
     return code;
   }
@@ -287,8 +290,8 @@ export class CodeService {
    * The protocol view of a code with a newly minted token. Clients refresh every 60 s (sooner for a
    * TTL under two minutes: at half the TTL), so the token on screen always has life left.
    */
-  private view(code: CodeRow, publicBase: string): Code {
-    const key = this.keys.activeKey(code.scheme as TokenScheme);
+  private async view(code: CodeRow, publicBase: string): Promise<Code> {
+    const key = await this.keys.activeKey(code.scheme as TokenScheme);
     const issuedAt = Math.floor(this.ctx.clock.now() / 1000);
     const expiresAt = issuedAt + code.ttl_seconds;
     const token = encodeToken(

@@ -1,8 +1,9 @@
 /**
  * Domain events: what changed, told inside the transaction that changed it. Subscribers (the audit
  * log, the webhook outbox) write their own rows in that same transaction, so a record exists if
- * and only if the change committed. Subscribers must be synchronous and must not throw for
- * ordinary input: a throw rolls the change back.
+ * and only if the change committed. Subscribers may be async, but inside the transaction they
+ * must await only database work, and must not throw for ordinary input: a throw rolls the change
+ * back.
  */
 export type DomainEventType =
   | 'session.created'
@@ -36,7 +37,7 @@ export interface DomainEvent {
   at: number;
 }
 
-export type DomainEventHandler = (event: DomainEvent) => void;
+export type DomainEventHandler = (event: DomainEvent) => void | Promise<void>;
 
 export class DomainEvents {
   private readonly handlers: DomainEventHandler[] = [];
@@ -49,7 +50,9 @@ export class DomainEvents {
     };
   }
 
-  emit(event: DomainEvent): void {
-    for (const handler of this.handlers) handler(event);
+  /** Tells every subscriber in turn, in subscription order, awaiting each before the next. */
+  async emit(event: DomainEvent): Promise<void> {
+    // A copy: a handler may (un)subscribe while an earlier one is awaited.
+    for (const handler of [...this.handlers]) await handler(event);
   }
 }

@@ -34,38 +34,46 @@ function toCodeKey(row: CodeKeyRow): CodeKey {
 export class KeyService {
   private keys = new Map<TokenScheme, Map<number, CodeKey>>();
   private loadedAt = Number.NEGATIVE_INFINITY;
+  /** Reloads started, and the newest one applied: a slower, older read never replaces a newer one. */
+  private reloadsStarted = 0;
+  private reloadApplied = 0;
 
   constructor(readonly ctx: ServiceContext) {}
 
   /** Creates the first key of every scheme that has none (run at app start). */
-  ensureKeys(): void {
+  async ensureKeys(): Promise<void> {
     const now = this.ctx.clock.now();
-    this.ctx.db.txSync(() => {
+    await this.ctx.db.tx(async () => {
       for (const scheme of SCHEMES) {
-        if (this.ctx.stores.keys.maxKid(scheme) === null) this.insert(generateCodeKey(scheme, 1), now);
+        if ((await this.ctx.stores.keys.maxKid(scheme)) === null) await this.insert(generateCodeKey(scheme, 1), now);
       }
     });
-    this.reload();
+    // Read the keyring back once the new keys are committed, whatever connection the read uses.
+    await this.ctx.db.flush();
+    await this.reload();
   }
 
   /** Adds a new active key to every scheme (kid = previous newest + 1); returns the new kids. */
-  rotate(): Array<{ scheme: TokenScheme; kid: number }> {
+  async rotate(): Promise<Array<{ scheme: TokenScheme; kid: number }>> {
     const now = this.ctx.clock.now();
-    const created = this.ctx.db.txSync(() =>
-      SCHEMES.map((scheme) => {
-        const kid = (this.ctx.stores.keys.maxKid(scheme) ?? 0) + 1;
+    const created = await this.ctx.db.tx(async () => {
+      const kids: Array<{ scheme: TokenScheme; kid: number }> = [];
+      for (const scheme of SCHEMES) {
+        const kid = ((await this.ctx.stores.keys.maxKid(scheme)) ?? 0) + 1;
         if (kid > MAX_KID) throw new Error(`the ${scheme} keyring is full (kid ${MAX_KID} reached)`);
-        this.insert(generateCodeKey(scheme, kid), now);
-        return { scheme, kid };
-      }),
-    );
-    this.reload();
+        await this.insert(generateCodeKey(scheme, kid), now);
+        kids.push({ scheme, kid });
+      }
+      return kids;
+    });
+    await this.ctx.db.flush();
+    await this.reload();
     return created;
   }
 
   /** The key new tokens of `scheme` are issued under: the newest kid. */
-  activeKey(scheme: TokenScheme): CodeKey {
-    const series = this.fresh().get(scheme);
+  async activeKey(scheme: TokenScheme): Promise<CodeKey> {
+    const series = (await this.fresh()).get(scheme);
     let active: CodeKey | undefined;
     for (const key of series?.values() ?? []) if (!active || key.kid > active.kid) active = key;
     if (!active) throw new Error(`no ${scheme} key; ensureKeys() must run at start`);
@@ -78,27 +86,27 @@ export class KeyService {
    * re-reads the table once. Kids are allocated upwards, so an older unknown kid never existed and
    * costs no query, whatever a forger puts in the header.
    */
-  lookup(scheme: TokenScheme, kid: number): CodeKey | undefined {
-    const series = this.fresh().get(scheme);
+  async lookup(scheme: TokenScheme, kid: number): Promise<CodeKey | undefined> {
+    const series = (await this.fresh()).get(scheme);
     const found = series?.get(kid);
     if (found) return found;
     const newest = Math.max(0, ...(series?.keys() ?? []));
     if (kid <= newest) return undefined;
-    this.reload();
+    await this.reload();
     return this.keys.get(scheme)?.get(kid);
   }
 
   /** The Ed25519 public keys of the provider scheme, oldest kid first. */
-  publicKeys(): PublicKeyInfo[] {
-    const series = this.fresh().get('aes-gcm-ed25519');
+  async publicKeys(): Promise<PublicKeyInfo[]> {
+    const series = (await this.fresh()).get('aes-gcm-ed25519');
     return [...(series?.values() ?? [])]
       .filter((key) => key.publicKey)
       .sort((a, b) => a.kid - b.kid)
       .map((key) => ({ kid: key.kid, scheme: key.scheme, publicKey: key.publicKey! }));
   }
 
-  private insert(key: CodeKey, now: number): void {
-    this.ctx.stores.keys.insert({
+  private async insert(key: CodeKey, now: number): Promise<void> {
+    await this.ctx.stores.keys.insert({
       scheme: key.scheme,
       kid: key.kid,
       secret: key.secret,
@@ -108,14 +116,18 @@ export class KeyService {
     });
   }
 
-  private fresh(): Map<TokenScheme, Map<number, CodeKey>> {
-    if (this.ctx.clock.now() - this.loadedAt >= RELOAD_INTERVAL_MS) this.reload();
+  private async fresh(): Promise<Map<TokenScheme, Map<number, CodeKey>>> {
+    if (this.ctx.clock.now() - this.loadedAt >= RELOAD_INTERVAL_MS) await this.reload();
     return this.keys;
   }
 
-  private reload(): void {
+  private async reload(): Promise<void> {
+    const started = ++this.reloadsStarted;
+    const rows = await this.ctx.stores.keys.all();
+    if (started < this.reloadApplied) return;
+    this.reloadApplied = started;
     const keys = new Map<TokenScheme, Map<number, CodeKey>>();
-    for (const row of this.ctx.stores.keys.all()) {
+    for (const row of rows) {
       const key = toCodeKey(row);
       if (!keys.has(key.scheme)) keys.set(key.scheme, new Map());
       keys.get(key.scheme)!.set(key.kid, key);

@@ -36,11 +36,11 @@ export class LimitService {
    * Counts `amount` against today's outgoing limit, inside the caller's transaction; throws
    * LIMIT_DAILY_EXCEEDED (and counts nothing) when it would pass the limit.
    */
-  reserveDaily(account: AccountRow, amount: number): void {
+  async reserveDaily(account: AccountRow, amount: number): Promise<void> {
     const { dailyLimit } = policyFor(account, this.ctx.config.risk.regionFactors);
     const day = businessDay(this.ctx.clock.now());
-    if (!this.ctx.stores.usage.add(account.id, day, amount, dailyLimit)) {
-      const used = this.ctx.stores.usage.used(account.id, day);
+    if (!(await this.ctx.stores.usage.add(account.id, day, amount, dailyLimit))) {
+      const used = await this.ctx.stores.usage.used(account.id, day);
       fail('LIMIT_DAILY_EXCEEDED', `The amount ${amount} fen would pass the daily limit of ${dailyLimit} fen (${used} fen used today).`, {
         limit: dailyLimit,
         used,
@@ -48,10 +48,10 @@ export class LimitService {
     }
   }
 
-  usage(account: AccountRow) {
+  async usage(account: AccountRow) {
     const { singleLimit, dailyLimit } = policyFor(account, this.ctx.config.risk.regionFactors);
     const day = businessDay(this.ctx.clock.now());
-    const usedToday = this.ctx.stores.usage.used(account.id, day);
+    const usedToday = await this.ctx.stores.usage.used(account.id, day);
     return { singleLimit, dailyLimit, usedToday, remainingToday: Math.max(0, dailyLimit - usedToday), businessDay: day };
   }
 }

@@ -16,7 +16,7 @@ import { PERSONAL_MAX_STDDEV_FEN, splitPacket, type SplitAlgorithm } from '../do
 import { fail } from '../errors';
 import { newId } from '../ids';
 import type { ClaimRow, NamedClaimRow, PacketRow, PagedPacketRow } from '../store/packets';
-import type { Actor, ServiceContext } from './context';
+import { waitForChange, type Actor, type ServiceContext } from './context';
 import { policyFor, type LimitService } from './limits';
 import type { RiskEngine } from '../risk/engine';
 
@@ -29,6 +29,16 @@ const ENDED: ReadonlySet<Packet['status']> = new Set(['finished', 'expired', 're
 /** A claim as the API shows it: the claimer's name masked for everyone, the claimer included. */
 export function claimView(row: ClaimRow, claimerName: string): Claim {
   return { id: row.id, packetId: row.packet_id, userId: row.user_id, name: maskName(claimerName), amount: row.amount, createdAt: toIso(row.created_at) };
+}
+
+/**
+ * Checks an id cursor this API handed out (listings page by time-ordered ids of one kind, `prefix`);
+ * VALIDATION_FAILED for anything else.
+ */
+export function idCursor(cursor: string | undefined, prefix: string): string | null {
+  if (cursor === undefined || cursor === '') return null;
+  if (!cursor.startsWith(`${prefix}_`) || !/^[A-Za-z0-9_-]{1,64}$/.test(cursor)) fail('VALIDATION_FAILED', 'cursor is not one this API returned.', { field: 'cursor' });
+  return cursor;
 }
 
 /** Parses a numeric cursor this API handed out; VALIDATION_FAILED for anything else. */
@@ -54,7 +64,7 @@ export class PacketService {
    * moves the total from the sender's wallet into the packet's own escrow account and stores the
    * shares, all in one transaction. INSUFFICIENT_FUNDS comes from the ledger.
    */
-  create(actor: Actor, body: CreatePacketBody): Packet {
+  async create(actor: Actor, body: CreatePacketBody): Promise<Packet> {
     const sender = actor.account;
     const policy = policyFor(sender);
     const { mode, total, count } = body;
@@ -73,7 +83,7 @@ export class PacketService {
       if (body.recipient === undefined) fail('VALIDATION_FAILED', 'An exclusive packet needs a recipient account id.', { field: 'recipient' });
       if (count !== 1) fail('VALIDATION_FAILED', `An exclusive packet has exactly one share (got count ${count}).`, { field: 'count' });
       if (body.recipient === sender.id) fail('VALIDATION_FAILED', 'An exclusive packet cannot be sent to yourself.', { field: 'recipient' });
-      if (!this.ctx.stores.accounts.byId(body.recipient!)) fail('VALIDATION_FAILED', `recipient ${body.recipient} is not a known account.`, { field: 'recipient' });
+      if (!(await this.ctx.stores.accounts.byId(body.recipient!))) fail('VALIDATION_FAILED', `recipient ${body.recipient} is not a known account.`, { field: 'recipient' });
     } else if (body.recipient !== undefined) {
       fail('VALIDATION_FAILED', 'recipient applies to exclusive packets only.', { field: 'recipient' });
     }
@@ -92,12 +102,12 @@ export class PacketService {
     const now = this.ctx.clock.now();
     const id = newId('pk');
 
-    return this.ctx.db.txSync(() => {
+    return this.ctx.db.tx(async () => {
       // Risk rules (banned words, limits, devices, AML, …) before anything changes.
-      this.risk.screen({ action: 'create', account: sender, deviceId: actor.deviceId, amount: total, message, subject: id });
+      await this.risk.screen({ action: 'create', account: sender, deviceId: actor.deviceId, amount: total, message, subject: id });
       const { ledger, packets } = this.ctx.stores;
-      this.limits.reserveDaily(sender, total);
-      const escrow = ledger.account(id, 'escrow');
+      await this.limits.reserveDaily(sender, total);
+      const escrow = await ledger.account(id, 'escrow');
       const row: PacketRow = {
         id,
         sender_id: sender.id,
@@ -122,12 +132,12 @@ export class PacketService {
         finished_at: null,
         refunded_at: null,
       };
-      packets.insert(row, shares);
-      ledger.transfer('packet.fund', id, [
-        { account: ledger.account(sender.id, 'wallet'), amount: -total },
+      await packets.insert(row, shares);
+      await ledger.transfer('packet.fund', id, [
+        { account: await ledger.account(sender.id, 'wallet'), amount: -total },
         { account: escrow, amount: total },
       ], now);
-      this.ctx.events.emit({
+      await this.ctx.events.emit({
         type: 'packet.created',
         actorId: sender.id,
         subjectId: id,
@@ -141,8 +151,8 @@ export class PacketService {
   }
 
   /** A packet its sender owns (for issuing claim codes); NOT_FOUND or FORBIDDEN otherwise. */
-  getOwned(actor: Actor, packetId: string): PacketRow {
-    const row = this.ctx.stores.packets.byId(packetId);
+  async getOwned(actor: Actor, packetId: string): Promise<PacketRow> {
+    const row = await this.ctx.stores.packets.byId(packetId);
     if (!row) fail('NOT_FOUND', `No packet ${packetId}.`);
     if (row!.sender_id !== actor.account.id) fail('FORBIDDEN', 'Only the sender of this packet may do that.');
     return row!;
@@ -152,18 +162,18 @@ export class PacketService {
    * A packet the caller may see: its sender, its claimers, and the named recipient of an
    * exclusive packet (who must be able to open it before claiming). FORBIDDEN for everyone else.
    */
-  getVisible(actor: Actor, packetId: string): PacketRow {
-    const row = this.ctx.stores.packets.byId(packetId);
+  async getVisible(actor: Actor, packetId: string): Promise<PacketRow> {
+    const row = await this.ctx.stores.packets.byId(packetId);
     if (!row) fail('NOT_FOUND', `No packet ${packetId}.`);
     const me = actor.account.id;
-    if (row!.sender_id !== me && row!.recipient_id !== me && !this.ctx.stores.packets.hasClaimed(packetId, me)) {
+    if (row!.sender_id !== me && row!.recipient_id !== me && !(await this.ctx.stores.packets.hasClaimed(packetId, me))) {
       fail('FORBIDDEN', 'Only the sender and the claimers of this packet may see it.');
     }
     return row!;
   }
 
-  get(actor: Actor, packetId: string): Packet {
-    return this.view(this.getVisible(actor, packetId));
+  async get(actor: Actor, packetId: string): Promise<Packet> {
+    return this.view(await this.getVisible(actor, packetId));
   }
 
   /**
@@ -172,7 +182,7 @@ export class PacketService {
    * aborts (the client went away), whichever comes first.
    */
   async poll(actor: Actor, packetId: string, options: { version?: number; waitMs?: number; signal?: AbortSignal }): Promise<Packet> {
-    const row = this.getVisible(actor, packetId);
+    const row = await this.getVisible(actor, packetId);
     const { version, signal } = options;
     let waitMs = options.waitMs ?? 0;
     // Closing the window changes the status shown without a write, so nothing would wake the
@@ -180,36 +190,38 @@ export class PacketService {
     const untilExpiry = row.expires_at - this.ctx.clock.now();
     if (row.status === 'active' && untilExpiry > 0) waitMs = Math.min(waitMs, untilExpiry);
     if (version === undefined || row.version !== version || waitMs <= 0 || signal?.aborted) return this.view(row);
-    // Reading the version and subscribing happen in one synchronous step, and transactions run
-    // to completion on this thread, so no commit can slip in between and be missed.
-    await this.ctx.bus.waitForChange(packetTopic(packetId), waitMs, signal);
-    return this.view(this.ctx.stores.packets.byId(packetId)!);
+    // The wait subscribes, then reads the version again, so no commit can slip in between and be missed.
+    await waitForChange(this.ctx, packetTopic(packetId), waitMs, signal, async () => (await this.ctx.stores.packets.byId(packetId))!.version === version);
+    return this.view((await this.ctx.stores.packets.byId(packetId))!);
   }
 
   /** Claims of a visible packet in claim order (oldest first), with the luckiest once finished. */
-  claims(actor: Actor, packetId: string, cursor: string | undefined, limit: number): ClaimsPage {
-    const row = this.getVisible(actor, packetId);
+  async claims(actor: Actor, packetId: string, cursor: string | undefined, limit: number): Promise<ClaimsPage> {
+    const row = await this.getVisible(actor, packetId);
     const afterSlot = numericCursor(cursor) ?? -1;
-    const rows = this.ctx.stores.packets.claimsPage(packetId, afterSlot, limit + 1);
+    const rows = await this.ctx.stores.packets.claimsPage(packetId, afterSlot, limit + 1);
     const data = rows.slice(0, limit).map((claim) => claimView(claim, claim.name));
-    return { data, nextCursor: rows.length > limit ? String(rows[limit - 1].slot) : null, luckiest: this.luckiest(row) };
+    return { data, nextCursor: rows.length > limit ? String(rows[limit - 1].slot) : null, luckiest: await this.luckiest(row) };
   }
 
   /** The salt and shares behind the commitment; revealed only once the packet has ended. */
-  fairness(actor: Actor, packetId: string): Fairness {
-    const row = this.getVisible(actor, packetId);
+  async fairness(actor: Actor, packetId: string): Promise<Fairness> {
+    const row = await this.getVisible(actor, packetId);
     if (!ENDED.has(this.displayStatus(row))) {
       fail('FORBIDDEN', 'The salt and shares are revealed once the packet has ended (finished or expired); the commitment is public now.');
     }
-    return { salt: row.salt, shares: this.ctx.stores.packets.shares(packetId), commitment: row.commitment };
+    return { salt: row.salt, shares: await this.ctx.stores.packets.shares(packetId), commitment: row.commitment };
   }
 
   /** The caller's packets, newest first: those it sent, or those it claimed from. */
-  list(actor: Actor, role: 'sent' | 'received', cursor: string | undefined, limit: number): Page<Packet> {
-    const before = numericCursor(cursor);
+  async list(actor: Actor, role: 'sent' | 'received', cursor: string | undefined, limit: number): Promise<Page<Packet>> {
+    // Sent packets page by packet id, received ones by the id of the caller's claim.
+    const before = idCursor(cursor, role === 'sent' ? 'pk' : 'cl');
     const { packets } = this.ctx.stores;
-    const rows: PagedPacketRow[] = role === 'sent' ? packets.sent(actor.account.id, before, limit + 1) : packets.received(actor.account.id, before, limit + 1);
-    return { data: rows.slice(0, limit).map((row) => this.view(row)), nextCursor: rows.length > limit ? String(rows[limit - 1].position) : null };
+    const rows: PagedPacketRow[] = role === 'sent' ? await packets.sent(actor.account.id, before, limit + 1) : await packets.received(actor.account.id, before, limit + 1);
+    const data: Packet[] = [];
+    for (const row of rows.slice(0, limit)) data.push(await this.view(row));
+    return { data, nextCursor: rows.length > limit ? String(rows[limit - 1].position) : null };
   }
 
   /** Every scene with its recommended range clamped to what the caller may send at once. */
@@ -230,11 +242,11 @@ export class PacketService {
    * The packet as the API shows it. An active packet whose window has closed shows as expired
    * straight away, before the sweeper gets to refund it.
    */
-  view(row: PacketRow): Packet {
+  async view(row: PacketRow): Promise<Packet> {
     return {
       id: row.id,
       senderId: row.sender_id,
-      senderName: this.ctx.stores.accounts.byId(row.sender_id)?.name ?? '',
+      senderName: (await this.ctx.stores.accounts.byId(row.sender_id))?.name ?? '',
       mode: row.mode,
       algorithm: row.algorithm,
       total: row.total,
@@ -248,7 +260,7 @@ export class PacketService {
       refundedAmount: row.refunded_amount,
       version: row.version,
       commitment: row.commitment,
-      luckiest: this.luckiest(row),
+      luckiest: await this.luckiest(row),
       createdAt: toIso(row.created_at),
       expiresAt: toIso(row.expires_at),
       finishedAt: isoOrNull(row.finished_at),
@@ -261,9 +273,9 @@ export class PacketService {
   }
 
   /** 手气最佳: named only once every share is claimed. */
-  private luckiest(row: PacketRow): Packet['luckiest'] {
+  private async luckiest(row: PacketRow): Promise<Packet['luckiest']> {
     if (row.status !== 'finished' || !row.luckiest_claim_id) return null;
-    const claim: NamedClaimRow | undefined = this.ctx.stores.packets.namedClaim(row.luckiest_claim_id);
+    const claim: NamedClaimRow | undefined = await this.ctx.stores.packets.namedClaim(row.luckiest_claim_id);
     return claim ? { userId: claim.user_id, name: maskName(claim.name), amount: claim.amount, claimId: claim.id } : null;
   }
 }

@@ -8,6 +8,7 @@ import type { PaymentRow } from '../store/payments';
 import type { CodeService, PollOptions } from './codes';
 import type { Actor, ServiceContext } from './context';
 import { policyFor, type LimitService } from './limits';
+import { idCursor } from './packets';
 import type { RiskEngine } from '../risk/engine';
 
 function paymentView(row: PaymentRow, payerName: string): Payment {
@@ -39,21 +40,21 @@ export class PaymentService {
    * balances, limits and the code exactly as they were. Paying into one's own code is FORBIDDEN:
    * it would move nothing yet count against limits and the code's streak.
    */
-  pay(actor: Actor, body: PaymentBody): Payment {
+  async pay(actor: Actor, body: PaymentBody): Promise<Payment> {
     const payer = actor.account;
-    return this.ctx.db.txSync(() => {
-      const code = this.codes.verifyToken(body.token, 'collect', body.location);
+    return this.ctx.db.tx(async () => {
+      const code = await this.codes.verifyToken(body.token, 'collect', body.location);
       if (code.owner_id === payer.id) fail('FORBIDDEN', 'You cannot pay into your own collect code.');
       const amount = this.amountFor(code, body.amount);
       const message = body.message ?? (code.scene ? SCENE_INFO[code.scene as Scene].defaultMessage : '');
       const paymentId = newId('pay');
       const deviceId = body.deviceId ?? actor.deviceId;
       // Risk rules (banned words, limits, devices, night-time patterns, AML, …) before anything changes.
-      this.risk.screen({ action: 'payment', account: payer, deviceId, amount, message, code, subject: paymentId });
-      this.limits.reserveDaily(payer, amount);
+      await this.risk.screen({ action: 'payment', account: payer, deviceId, amount, message, code, subject: paymentId });
+      await this.limits.reserveDaily(payer, amount);
 
       const { accounts, ledger, payments } = this.ctx.stores;
-      const owner = accounts.byId(code.owner_id)!;
+      const owner = (await accounts.byId(code.owner_id))!;
       const settlesLater = owner.tier !== 'personal';
       const now = this.ctx.clock.now();
       const row: PaymentRow = {
@@ -68,17 +69,17 @@ export class PaymentService {
         device_id: deviceId,
         created_at: now,
       };
-      ledger.transfer(
+      await ledger.transfer(
         'payment',
         row.id,
         [
-          { account: ledger.account(payer.id, 'wallet'), amount: -amount },
-          { account: ledger.account(owner.id, settlesLater ? 'pending' : 'wallet'), amount },
+          { account: await ledger.account(payer.id, 'wallet'), amount: -amount },
+          { account: await ledger.account(owner.id, settlesLater ? 'pending' : 'wallet'), amount },
         ],
         now,
       );
-      payments.insert(row);
-      this.ctx.events.emit({
+      await payments.insert(row);
+      await this.ctx.events.emit({
         type: 'payment.received',
         actorId: payer.id,
         subjectId: row.id,
@@ -87,7 +88,7 @@ export class PaymentService {
         data: { codeId: code.id, fee: row.fee, status: row.status },
         at: now,
       });
-      this.codes.recordPayment(code, amount);
+      await this.codes.recordPayment(code, amount);
       return paymentView(row, payer.name);
     });
   }
@@ -97,13 +98,14 @@ export class PaymentService {
    * long-polls with the version of its last page (`poll`) and hears of the next payment at once.
    */
   async list(actor: Actor, codeId: string, page: { cursor?: string; limit?: number }, poll: PollOptions = {}): Promise<PaymentsPage> {
-    const before = page.cursor === undefined ? null : Number(page.cursor);
-    if (before !== null && (!Number.isSafeInteger(before) || before < 0)) fail('VALIDATION_FAILED', 'cursor is not one this API returned.', { field: 'cursor' });
-    const code = this.codes.ownedCode(actor, codeId, 'collect');
+    const before = idCursor(page.cursor, 'pay');
+    const code = await this.codes.ownedCode(actor, codeId, 'collect');
     await this.codes.waitForChange(code, poll);
     const limit = page.limit ?? 20;
-    const version = this.ctx.stores.codes.byId(codeId)!.version;
-    const rows = this.ctx.stores.payments.byCode(codeId, before, limit + 1);
+    // The version is read before the page: a payment committed in between is then in the page
+    // with the older version, and the next poll answers at once; never the reverse.
+    const version = (await this.ctx.stores.codes.byId(codeId))!.version;
+    const rows = await this.ctx.stores.payments.byCode(codeId, before, limit + 1);
     return {
       data: rows.slice(0, limit).map((row) => paymentView(row, row.payer_name)),
       nextCursor: rows.length > limit ? String(rows[limit - 1].seq) : null,

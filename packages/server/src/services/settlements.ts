@@ -73,21 +73,23 @@ export class SettlementService {
   constructor(private readonly ctx: ServiceContext) {}
 
   /** Settles every merchant with payments on `day`, which must be over; returns each settlement, new or earlier. */
-  settleDay(day: string): Array<{ settlement: Settlement; created: boolean }> {
+  async settleDay(day: string): Promise<Array<{ settlement: Settlement; created: boolean }>> {
     const { from, to } = dayRange(day);
     const today = businessDay(this.ctx.clock.now());
     if (day >= today) fail('VALIDATION_FAILED', `Business day ${day} is not over yet in Asia/Shanghai (today is ${today}); settle it from ${previousDay(day) === today ? 'tomorrow' : 'the day after'}.`, { field: 'date' });
-    return this.ctx.stores.settlements.merchantsWithPayments(from, to).map((merchantId) => this.settleMerchant(merchantId, day));
+    const results: Array<{ settlement: Settlement; created: boolean }> = [];
+    for (const merchantId of await this.ctx.stores.settlements.merchantsWithPayments(from, to)) results.push(await this.settleMerchant(merchantId, day));
+    return results;
   }
 
   /** Settles one merchant's day in one transaction, or returns the settlement made before. */
-  settleMerchant(merchantId: string, day: string): { settlement: Settlement; created: boolean } {
+  async settleMerchant(merchantId: string, day: string): Promise<{ settlement: Settlement; created: boolean }> {
     const { from, to } = dayRange(day);
-    return this.ctx.db.txSync(() => {
+    return this.ctx.db.tx(async () => {
       const { settlements, ledger } = this.ctx.stores;
-      const earlier = settlements.byMerchantDay(merchantId, day);
+      const earlier = await settlements.byMerchantDay(merchantId, day);
       if (earlier) return { settlement: settlementView(earlier), created: false };
-      const lines = settlements.lines(merchantId, from, to);
+      const lines = await settlements.lines(merchantId, from, to);
       const totals = { gross: 0, fees: 0, refunds: 0, net: 0 };
       for (const line of lines) {
         const figures = lineFigures(line);
@@ -97,12 +99,12 @@ export class SettlementService {
         totals.net += figures.net;
       }
       const now = this.ctx.clock.now();
-      const transferId = ledger.transfer('settlement', `${merchantId}:${day}`, [
-        { account: ledger.account(merchantId, 'pending'), amount: -(totals.net + totals.fees) },
-        { account: ledger.account(merchantId, 'wallet'), amount: totals.net },
-        { account: ledger.account(PLATFORM_ACCOUNT, 'fees'), amount: totals.fees },
+      const transferId = await ledger.transfer('settlement', `${merchantId}:${day}`, [
+        { account: await ledger.account(merchantId, 'pending'), amount: -(totals.net + totals.fees) },
+        { account: await ledger.account(merchantId, 'wallet'), amount: totals.net },
+        { account: await ledger.account(PLATFORM_ACCOUNT, 'fees'), amount: totals.fees },
       ], now);
-      settlements.markSettled(merchantId, from, to);
+      await settlements.markSettled(merchantId, from, to);
       const row: SettlementRow = {
         id: newId('stl'),
         merchant_id: merchantId,
@@ -113,8 +115,8 @@ export class SettlementService {
         statement: statementCsv(lines, totals),
         created_at: now,
       };
-      settlements.insert(row);
-      this.ctx.events.emit({
+      await settlements.insert(row);
+      await this.ctx.events.emit({
         type: 'settlement.completed',
         actorId: null,
         subjectId: row.id,
@@ -131,39 +133,39 @@ export class SettlementService {
    * Gives a payment back to its payer, whole, before its day is settled: its pending money goes
    * back to the payer's wallet and no fee is charged on it. Only the payee may refund.
    */
-  refundPayment(actor: Actor, paymentId: string): PaymentRefund {
+  async refundPayment(actor: Actor, paymentId: string): Promise<PaymentRefund> {
     requireTier(actor, SETTLEMENT_TIERS, 'Refunds of payments awaiting settlement');
-    return this.ctx.db.txSync(() => {
+    return this.ctx.db.tx(async () => {
       const { settlements, ledger } = this.ctx.stores;
-      const payment = settlements.payment(paymentId);
+      const payment = await settlements.payment(paymentId);
       if (!payment || payment.payee_id !== actor.account.id) return fail('NOT_FOUND', `No payment ${paymentId} into your codes.`);
       if (payment.status === 'refunded') fail('FORBIDDEN', `Payment ${paymentId} has already been refunded.`);
       if (payment.status !== 'pending_settlement') fail('FORBIDDEN', `Payment ${paymentId} is settled; its day's money has moved to your wallet, so send the payer a packet instead.`);
       const now = this.ctx.clock.now();
-      settlements.refund(paymentId, payment.payee_id, payment.amount, now);
-      ledger.transfer('payment.refund', paymentId, [
-        { account: ledger.account(payment.payee_id, 'pending'), amount: -payment.amount },
-        { account: ledger.account(payment.payer_id, 'wallet'), amount: payment.amount },
+      await settlements.refund(paymentId, payment.payee_id, payment.amount, now);
+      await ledger.transfer('payment.refund', paymentId, [
+        { account: await ledger.account(payment.payee_id, 'pending'), amount: -payment.amount },
+        { account: await ledger.account(payment.payer_id, 'wallet'), amount: payment.amount },
       ], now);
-      this.ctx.events.emit({ type: 'payment.refunded', actorId: actor.account.id, subjectId: paymentId, accountIds: [payment.payer_id, payment.payee_id], amount: payment.amount, data: {}, at: now });
+      await this.ctx.events.emit({ type: 'payment.refunded', actorId: actor.account.id, subjectId: paymentId, accountIds: [payment.payer_id, payment.payee_id], amount: payment.amount, data: {}, at: now });
       return { paymentId, payerId: payment.payer_id, amount: payment.amount, createdAt: toIso(now) };
     });
   }
 
-  list(actor: Actor, query: SettlementsQuery): Page<Settlement> {
+  async list(actor: Actor, query: SettlementsQuery): Promise<Page<Settlement>> {
     requireTier(actor, SETTLEMENT_TIERS, 'Settlements');
     const limit = query.limit ?? 20;
     if (query.cursor !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(query.cursor)) fail('VALIDATION_FAILED', 'cursor is not one this API returned.', { field: 'cursor' });
-    const rows = this.ctx.stores.settlements.list(actor.account.id, query.day, query.cursor ?? null, limit + 1);
+    const rows = await this.ctx.stores.settlements.list(actor.account.id, query.day, query.cursor ?? null, limit + 1);
     return { data: rows.slice(0, limit).map(settlementView), nextCursor: rows.length > limit ? rows[limit - 1].day : null };
   }
 
-  get(actor: Actor, id: string): Settlement {
-    return settlementView(this.owned(actor, id));
+  async get(actor: Actor, id: string): Promise<Settlement> {
+    return settlementView(await this.owned(actor, id));
   }
 
-  statement(actor: Actor, id: string): { filename: string; csv: string } {
-    const row = this.owned(actor, id);
+  async statement(actor: Actor, id: string): Promise<{ filename: string; csv: string }> {
+    const row = await this.owned(actor, id);
     return { filename: `hongbao-statement-${row.day}-${row.merchant_id}.csv`, csv: row.statement };
   }
 
@@ -174,13 +176,13 @@ export class SettlementService {
    * refunds' out of it to the refunds; and the settlement transfer moved the net to the wallet,
    * the fees to the platform and both out of `pending`. Also reports merchants left unsettled.
    */
-  reconcile(day: string): ReconciliationResult {
+  async reconcile(day: string): Promise<ReconciliationResult> {
     const { from, to } = dayRange(day);
     const { settlements } = this.ctx.stores;
     const problems: string[] = [];
-    const rows = settlements.byDay(day);
+    const rows = await settlements.byDay(day);
     const settled = new Set(rows.map((row) => row.merchant_id));
-    for (const merchantId of settlements.merchantsWithPayments(from, to)) {
+    for (const merchantId of await settlements.merchantsWithPayments(from, to)) {
       if (!settled.has(merchantId)) problems.push(`merchant ${merchantId} has payments on ${day} but no settlement`);
     }
     for (const row of rows) {
@@ -203,14 +205,14 @@ export class SettlementService {
         if (row[key] !== sums[key]) say(`statement ${key} ${sums[key]} differs from the settlement's ${row[key]}`);
       }
       const listed = body.map((line) => line[0]);
-      const actual = settlements.lines(row.merchant_id, from, to).map((line) => line.id);
+      const actual = (await settlements.lines(row.merchant_id, from, to)).map((line) => line.id);
       if (listed.join(',') !== actual.join(',')) say(`statement lists ${listed.length} payments but the merchant has ${actual.length} on ${day}`);
       const refunded = body.filter((line) => Number(line[6]) > 0).map((line) => line[0]);
-      const intoPending = settlements.ledgerSum('payment', listed, row.merchant_id, 'pending');
+      const intoPending = await settlements.ledgerSum('payment', listed, row.merchant_id, 'pending');
       if (intoPending !== sums.gross) say(`ledger shows ${intoPending} paid into pending, statement gross is ${sums.gross}`);
-      const refundedFromPending = -settlements.ledgerSum('payment.refund', refunded, row.merchant_id, 'pending');
+      const refundedFromPending = -(await settlements.ledgerSum('payment.refund', refunded, row.merchant_id, 'pending'));
       if (refundedFromPending !== sums.refunds) say(`ledger shows ${refundedFromPending} refunded from pending, statement refunds are ${sums.refunds}`);
-      const legs = row.transfer_id ? settlements.transferLegs(row.transfer_id) : [];
+      const legs = row.transfer_id ? await settlements.transferLegs(row.transfer_id) : [];
       const leg = (owner: string, type: string) => legs.filter((entry) => entry.owner_id === owner && entry.type === type).reduce((sum, entry) => sum + entry.amount, 0);
       if (leg(row.merchant_id, 'wallet') !== sums.net) say(`ledger moved ${leg(row.merchant_id, 'wallet')} to the wallet, statement net is ${sums.net}`);
       if (leg(PLATFORM_ACCOUNT, 'fees') !== sums.fees) say(`ledger moved ${leg(PLATFORM_ACCOUNT, 'fees')} to platform fees, statement fees are ${sums.fees}`);
@@ -219,9 +221,9 @@ export class SettlementService {
     return { day, ok: problems.length === 0, settlements: rows.map((row) => ({ id: row.id, merchantId: row.merchant_id, gross: row.gross, fees: row.fees, refunds: row.refunds, net: row.net })), problems };
   }
 
-  private owned(actor: Actor, id: string): SettlementRow {
+  private async owned(actor: Actor, id: string): Promise<SettlementRow> {
     requireTier(actor, SETTLEMENT_TIERS, 'Settlements');
-    const row = this.ctx.stores.settlements.byId(id);
+    const row = await this.ctx.stores.settlements.byId(id);
     if (!row || row.merchant_id !== actor.account.id) return fail('NOT_FOUND', `No settlement ${id}.`);
     return row;
   }
@@ -237,6 +239,9 @@ export const SETTLEMENT_RUN_MINUTES_AFTER_MIDNIGHT = 30;
  */
 export class SettlementScheduler {
   private timer: NodeJS.Timeout | null = null;
+  private started = false;
+  /** The run in progress, if any. */
+  private running: Promise<void> | null = null;
 
   constructor(private readonly ctx: ServiceContext, private readonly settlements: SettlementService) {}
 
@@ -247,7 +252,7 @@ export class SettlementScheduler {
   }
 
   /** Settles the day before today if today's run time has passed; returns what it settled. */
-  runDue(): Array<{ settlement: Settlement; created: boolean }> {
+  async runDue(): Promise<Array<{ settlement: Settlement; created: boolean }>> {
     const now = this.ctx.clock.now();
     const today = businessDay(now);
     if (now < dayRange(today).from + SETTLEMENT_RUN_MINUTES_AFTER_MIDNIGHT * 60_000) return [];
@@ -255,22 +260,33 @@ export class SettlementScheduler {
   }
 
   start(onError: (error: unknown) => void = (error) => console.error('settlement run failed', error)): void {
-    if (this.timer) return;
-    const tick = () => {
+    if (this.started) return;
+    this.started = true;
+    const tick = async () => {
+      this.timer = null;
       try {
-        this.runDue();
+        await this.runDue();
       } catch (error) {
         onError(error);
       }
+      if (!this.started) return;
       // Re-armed from the clock each time (at most an hour ahead), so sleeps and clock changes cannot skip a day.
-      this.timer = setTimeout(tick, Math.min(SettlementScheduler.nextRunAt(this.ctx.clock.now()) - this.ctx.clock.now(), 3_600_000));
+      this.timer = setTimeout(run, Math.min(SettlementScheduler.nextRunAt(this.ctx.clock.now()) - this.ctx.clock.now(), 3_600_000));
       this.timer.unref();
     };
-    tick();
+    const run = () => {
+      this.running = tick().finally(() => {
+        this.running = null;
+      });
+    };
+    run();
   }
 
-  stop(): void {
+  /** Stops the schedule; resolves once a run in progress has finished. */
+  async stop(): Promise<void> {
+    this.started = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    await this.running;
   }
 }

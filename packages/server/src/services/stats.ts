@@ -14,12 +14,12 @@ const ratio = (claimed: number, issued: number): number => (issued === 0 ? 0 : M
 export class StatsService {
   constructor(private readonly ctx: ServiceContext) {}
 
-  campaign(actor: Actor, query: CampaignStatsQuery): CampaignStats {
+  async campaign(actor: Actor, query: CampaignStatsQuery): Promise<CampaignStats> {
     requireTier(actor, ['enterprise', 'provider'], 'Campaign statistics');
     const merchantId = actor.account.id;
     const batchId = query.batchId ?? null;
     if (batchId !== null) {
-      const batch = this.ctx.stores.batches.byId(batchId);
+      const batch = await this.ctx.stores.batches.byId(batchId);
       if (!batch || batch.account_id !== merchantId) fail('NOT_FOUND', `No batch ${batchId}.`);
     }
     const from = query.from ? dayRange(query.from).from : 0;
@@ -27,8 +27,8 @@ export class StatsService {
     if (from >= to) fail('VALIDATION_FAILED', 'from must not be after to.', { field: 'from' });
     const scope = { merchantId, batchId, from, to, granularity: query.granularity ?? 'day' };
     const { stats } = this.ctx.stores;
-    const issued = new Map(stats.issued(scope).map((bucket) => [bucket.period, bucket]));
-    const claimed = new Map(stats.claimed(scope).map((bucket) => [bucket.period, bucket]));
+    const issued = new Map((await stats.issued(scope)).map((bucket) => [bucket.period, bucket]));
+    const claimed = new Map((await stats.claimed(scope)).map((bucket) => [bucket.period, bucket]));
     const periods = [...new Set([...issued.keys(), ...claimed.keys()])].sort();
 
     const running = { issuedPackets: 0, issuedShares: 0, issuedAmount: 0, claimedShares: 0, claimedAmount: 0 };
@@ -52,7 +52,7 @@ export class StatsService {
       merchantId,
       batchId,
       ...running,
-      refundedAmount: stats.refunded(scope),
+      refundedAmount: await stats.refunded(scope),
       conversion: ratio(running.claimedShares, running.issuedShares),
       series,
     };

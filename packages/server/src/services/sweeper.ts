@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../clock';
 import type { Config } from '../config';
-import type { SqliteDatabase } from '../store';
+import type { Database } from '../store/sql';
 import { createContext, type ServiceContext } from './context';
 import { createServices } from './index';
 import { packetTopic } from './packets';
@@ -45,9 +45,9 @@ export class RefundSweeper {
   /** One pass over the packets due at the current time, oldest window first. */
   async sweep(options: SweepOptions = {}): Promise<SweepResult> {
     const result: SweepResult = { expired: 0, refunded: 0, refundedAmount: 0 };
-    const due = this.ctx.stores.packets.dueForRefund(this.ctx.clock.now(), options.limit ?? DEFAULT_LIMIT);
+    const due = await this.ctx.stores.packets.dueForRefund(this.ctx.clock.now(), options.limit ?? DEFAULT_LIMIT);
     for (const packetId of due) {
-      const outcome = this.refundPacket(packetId);
+      const outcome = await this.refundPacket(packetId);
       if (outcome.expired) result.expired++;
       if (outcome.refundedAmount > 0) {
         result.refunded++;
@@ -61,22 +61,22 @@ export class RefundSweeper {
   }
 
   /** Expires and refunds one packet if it is due; returns what this call changed. */
-  refundPacket(packetId: string): { expired: boolean; refundedAmount: number } {
+  async refundPacket(packetId: string): Promise<{ expired: boolean; refundedAmount: number }> {
     const now = this.ctx.clock.now();
-    return this.ctx.db.txSync(() => {
+    return this.ctx.db.tx(async () => {
       const { packets, ledger } = this.ctx.stores;
-      const expired = packets.expire(packetId, now);
-      const refunded = packets.markRefunded(packetId, now);
+      const expired = await packets.expire(packetId, now);
+      const refunded = await packets.markRefunded(packetId, now);
       if (refunded) {
-        ledger.transfer('packet.refund', packetId, [
+        await ledger.transfer('packet.refund', packetId, [
           { account: refunded.escrow_account_id, amount: -refunded.refunded_amount },
-          { account: ledger.account(refunded.sender_id, 'wallet'), amount: refunded.refunded_amount },
+          { account: await ledger.account(refunded.sender_id, 'wallet'), amount: refunded.refunded_amount },
         ], now);
       }
-      const owner = refunded?.sender_id ?? packets.byId(packetId)?.sender_id;
-      if (expired && owner) this.ctx.events.emit({ type: 'packet.expired', actorId: null, subjectId: packetId, accountIds: [owner], amount: 0, data: {}, at: now });
+      const owner = refunded?.sender_id ?? (await packets.byId(packetId))?.sender_id;
+      if (expired && owner) await this.ctx.events.emit({ type: 'packet.expired', actorId: null, subjectId: packetId, accountIds: [owner], amount: 0, data: {}, at: now });
       if (refunded) {
-        this.ctx.events.emit({ type: 'packet.refunded', actorId: null, subjectId: packetId, accountIds: [refunded.sender_id], amount: refunded.refunded_amount, data: {}, at: now });
+        await this.ctx.events.emit({ type: 'packet.refunded', actorId: null, subjectId: packetId, accountIds: [refunded.sender_id], amount: refunded.refunded_amount, data: {}, at: now });
       }
       if (expired || refunded) this.ctx.db.onCommit(() => this.ctx.bus.notify(packetTopic(packetId)));
       return { expired, refundedAmount: refunded?.refunded_amount ?? 0 };
@@ -113,7 +113,7 @@ export class RefundSweeper {
  * served by another process are not woken by its changes; they see them at their timeout. It is
  * built with all the services, so the audit log (and every other subscriber) records its refunds.
  */
-export function createRefundSweeper(database: SqliteDatabase, config: Config, clock: Clock = systemClock): RefundSweeper {
+export function createRefundSweeper(database: Database, config: Config, clock: Clock = systemClock): RefundSweeper {
   // The services module imports this one too; the cycle is fine because this runs only at call time.
   return createServices(createContext({ database, config, clock })).sweeper;
 }

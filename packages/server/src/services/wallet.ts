@@ -10,31 +10,31 @@ export const PLATFORM = 'platform';
 export class WalletService {
   constructor(private readonly ctx: ServiceContext) {}
 
-  wallet(accountId: string): Wallet {
+  async wallet(accountId: string): Promise<Wallet> {
     const { ledger } = this.ctx.stores;
-    return { accountId, currency: 'CNY', balance: ledger.balanceOf(accountId, 'wallet'), pendingSettlement: ledger.balanceOf(accountId, 'pending') };
+    return { accountId, currency: 'CNY', balance: await ledger.balanceOf(accountId, 'wallet'), pendingSettlement: await ledger.balanceOf(accountId, 'pending') };
   }
 
   /** Sandbox top-up: money arrives at once from the development rail. */
-  topup(actor: Actor, amount: number): Wallet {
+  async topup(actor: Actor, amount: number): Promise<Wallet> {
     if (this.ctx.config.mode !== 'development') fail('FORBIDDEN', 'The sandbox top-up exists in development mode only; fund wallets through a payment rail.');
     const now = this.ctx.clock.now();
-    return this.ctx.db.txSync(() => {
+    return this.ctx.db.tx(async () => {
       const { ledger } = this.ctx.stores;
-      ledger.transfer('topup', null, [
-        { account: ledger.account(PLATFORM, 'sandbox'), amount: -amount },
-        { account: ledger.account(actor.account.id, 'wallet'), amount },
+      await ledger.transfer('topup', null, [
+        { account: await ledger.account(PLATFORM, 'sandbox'), amount: -amount },
+        { account: await ledger.account(actor.account.id, 'wallet'), amount },
       ], now);
-      this.ctx.events.emit({ type: 'wallet.topup', actorId: actor.account.id, subjectId: actor.account.id, accountIds: [actor.account.id], amount, data: { rail: 'sandbox' }, at: now });
+      await this.ctx.events.emit({ type: 'wallet.topup', actorId: actor.account.id, subjectId: actor.account.id, accountIds: [actor.account.id], amount, data: { rail: 'sandbox' }, at: now });
       return this.wallet(actor.account.id);
     });
   }
 
-  entries(actor: Actor, cursor: string | undefined, limit: number): Page<LedgerEntry> {
+  async entries(actor: Actor, cursor: string | undefined, limit: number): Promise<Page<LedgerEntry>> {
     const beforeId = cursor ? Number.parseInt(cursor, 10) : null;
     if (cursor !== undefined && (!Number.isSafeInteger(beforeId) || beforeId! < 0)) fail('VALIDATION_FAILED', 'cursor is not one this API returned.', { field: 'cursor' });
     const { ledger } = this.ctx.stores;
-    const rows = ledger.entries(ledger.account(actor.account.id, 'wallet'), beforeId, limit + 1);
+    const rows = await ledger.entries(await ledger.account(actor.account.id, 'wallet'), beforeId, limit + 1);
     const data = rows.slice(0, limit).map((row) => ({
       id: `le_${row.id}`,
       transferId: row.transfer_id,

@@ -65,9 +65,10 @@ export class WebhookDispatcher {
     for (;;) {
       const now = this.ctx.clock.now();
       const leaseUntil = now + this.leaseMs;
-      const due = this.ctx.db.txSync(() => this.ctx.stores.webhooks.claimDue(now, leaseUntil, this.concurrency));
+      const due = await this.ctx.db.tx(() => this.ctx.stores.webhooks.claimDue(now, leaseUntil, this.concurrency));
       if (due.length === 0) return result;
-      // Send nothing before the lease, and the change the event reports, are committed.
+      // Send nothing before the lease, and the change the event reports, are committed. The
+      // sending happens outside any transaction; each outcome is recorded in one of its own.
       await this.ctx.db.flush();
       const outcomes = await Promise.all(due.map((delivery) => this.attempt(delivery, leaseUntil)));
       for (const outcome of outcomes) {
@@ -127,16 +128,16 @@ export class WebhookDispatcher {
     }
     const now = this.ctx.clock.now();
     if (error === null) {
-      this.finish(delivery, leaseUntil, { status: 'succeeded', nextAttemptAt: now, statusCode, error: null, deliveredAt: now });
+      await this.finish(delivery, leaseUntil, { status: 'succeeded', nextAttemptAt: now, statusCode, error: null, deliveredAt: now });
       return 'succeeded';
     }
     const next = now + retryDelayMs(delivery.attempts);
     const dead = next > delivery.retry_until;
-    this.finish(delivery, leaseUntil, { status: dead ? 'dead' : 'pending', nextAttemptAt: dead ? now : next, statusCode, error, deliveredAt: null });
+    await this.finish(delivery, leaseUntil, { status: dead ? 'dead' : 'pending', nextAttemptAt: dead ? now : next, statusCode, error, deliveredAt: null });
     return dead ? 'dead' : 'retrying';
   }
 
-  private finish(delivery: DueDelivery, leaseUntil: number, outcome: Parameters<ServiceContext['stores']['webhooks']['finishAttempt']>[2]): void {
-    this.ctx.db.txSync(() => this.ctx.stores.webhooks.finishAttempt(delivery.id, leaseUntil, outcome));
+  private async finish(delivery: DueDelivery, leaseUntil: number, outcome: Parameters<ServiceContext['stores']['webhooks']['finishAttempt']>[2]): Promise<void> {
+    await this.ctx.db.tx(() => this.ctx.stores.webhooks.finishAttempt(delivery.id, leaseUntil, outcome));
   }
 }

@@ -72,7 +72,7 @@ export class WebhookService {
     ctx.events.subscribe((event) => this.record(event));
   }
 
-  create(actor: Actor, body: CreateWebhookEndpointBody): { endpoint: WebhookEndpoint; secret: string } {
+  async create(actor: Actor, body: CreateWebhookEndpointBody): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     requireTier(actor, WEBHOOK_TIERS, 'Webhooks');
     let url: URL;
     try {
@@ -92,29 +92,29 @@ export class WebhookService {
       status: 'enabled',
       created_at: this.ctx.clock.now(),
     };
-    this.ctx.db.txSync(() => this.ctx.stores.webhooks.insertEndpoint(row));
+    await this.ctx.db.tx(() => this.ctx.stores.webhooks.insertEndpoint(row));
     return { endpoint: endpointView(row), secret: row.secret };
   }
 
-  list(actor: Actor): Page<WebhookEndpoint> {
+  async list(actor: Actor): Promise<Page<WebhookEndpoint>> {
     requireTier(actor, WEBHOOK_TIERS, 'Webhooks');
-    return { data: this.ctx.stores.webhooks.endpoints(actor.account.id).map(endpointView), nextCursor: null };
+    return { data: (await this.ctx.stores.webhooks.endpoints(actor.account.id)).map(endpointView), nextCursor: null };
   }
 
   /** Deletes an endpoint: nothing more is sent to it, its queued deliveries included. */
-  delete(actor: Actor, id: string): WebhookEndpoint {
+  async delete(actor: Actor, id: string): Promise<WebhookEndpoint> {
     requireTier(actor, WEBHOOK_TIERS, 'Webhooks');
-    return this.ctx.db.txSync(() => {
-      const row = this.ownedEndpoint(actor, id);
-      this.ctx.stores.webhooks.deleteEndpoint(id);
+    return this.ctx.db.tx(async () => {
+      const row = await this.ownedEndpoint(actor, id);
+      await this.ctx.stores.webhooks.deleteEndpoint(id);
       return endpointView({ ...row, status: 'deleted' });
     });
   }
 
-  deliveries(actor: Actor, query: WebhookDeliveriesQuery): Page<WebhookDelivery> {
+  async deliveries(actor: Actor, query: WebhookDeliveriesQuery): Promise<Page<WebhookDelivery>> {
     requireTier(actor, WEBHOOK_TIERS, 'Webhooks');
     const limit = query.limit ?? 20;
-    const rows = this.ctx.stores.webhooks.deliveries(actor.account.id, { endpointId: query.endpointId, status: query.status }, numericCursor(query.cursor), limit + 1);
+    const rows = await this.ctx.stores.webhooks.deliveries(actor.account.id, { endpointId: query.endpointId, status: query.status }, numericCursor(query.cursor), limit + 1);
     return { data: rows.slice(0, limit).map(deliveryView), nextCursor: rows.length > limit ? String(rows[limit - 1].seq) : null };
   }
 
@@ -123,39 +123,39 @@ export class WebhookService {
    * receiver lost): it is queued at once with a fresh retry window. The event keeps its id, so a
    * receiver that deduplicates by id applies it once.
    */
-  redeliver(actor: Actor, id: string): WebhookDelivery {
+  async redeliver(actor: Actor, id: string): Promise<WebhookDelivery> {
     requireTier(actor, WEBHOOK_TIERS, 'Webhooks');
-    return this.ctx.db.txSync(() => {
+    return this.ctx.db.tx(async () => {
       const { webhooks } = this.ctx.stores;
-      const delivery = webhooks.delivery(id);
+      const delivery = await webhooks.delivery(id);
       if (!delivery || delivery.account_id !== actor.account.id) return fail('NOT_FOUND', `No webhook delivery ${id}.`);
-      if (webhooks.endpoint(delivery.endpoint_id)?.status !== 'enabled') fail('VALIDATION_FAILED', `Endpoint ${delivery.endpoint_id} has been deleted; create a new one.`, { field: 'id' });
+      if ((await webhooks.endpoint(delivery.endpoint_id))?.status !== 'enabled') fail('VALIDATION_FAILED', `Endpoint ${delivery.endpoint_id} has been deleted; create a new one.`, { field: 'id' });
       if (delivery.status === 'delivering') return deliveryView(delivery);
       const now = this.ctx.clock.now();
-      webhooks.requeue(id, now, now + WEBHOOK_RETRY_WINDOW_MS);
+      await webhooks.requeue(id, now, now + WEBHOOK_RETRY_WINDOW_MS);
       this.ctx.db.onCommit(() => this.ctx.bus.notify(WEBHOOK_TOPIC));
-      return deliveryView(webhooks.delivery(id)!);
+      return deliveryView((await webhooks.delivery(id))!);
     });
   }
 
-  private ownedEndpoint(actor: Actor, id: string): WebhookEndpointRow {
-    const row = this.ctx.stores.webhooks.endpoint(id);
+  private async ownedEndpoint(actor: Actor, id: string): Promise<WebhookEndpointRow> {
+    const row = await this.ctx.stores.webhooks.endpoint(id);
     if (!row || row.account_id !== actor.account.id || row.status !== 'enabled') return fail('NOT_FOUND', `No webhook endpoint ${id}.`);
     return row;
   }
 
   /** The outbox writer: runs inside the transaction of the change. */
-  private record(event: DomainEvent): void {
+  private async record(event: DomainEvent): Promise<void> {
     if (!SPEC_TYPES.has(event.type)) return;
     const { webhooks } = this.ctx.stores;
     for (const accountId of new Set(event.accountIds)) {
-      const endpoints = webhooks.enabledEndpoints(accountId).filter((endpoint) => (JSON.parse(endpoint.events) as string[]).includes(event.type));
+      const endpoints = (await webhooks.enabledEndpoints(accountId)).filter((endpoint) => (JSON.parse(endpoint.events) as string[]).includes(event.type));
       if (endpoints.length === 0) continue;
       // One event per merchant concerned: its id is what receivers deduplicate on.
       const id = newId('evt');
       const body = JSON.stringify({ id, type: event.type, createdAt: toIso(event.at), data: eventData(event) });
-      webhooks.insertEvent({ id, account_id: accountId, type: event.type, body, created_at: event.at });
-      for (const endpoint of endpoints) webhooks.insertDelivery(newId('whd'), id, endpoint.id, accountId, event.at, event.at + WEBHOOK_RETRY_WINDOW_MS);
+      await webhooks.insertEvent({ id, account_id: accountId, type: event.type, body, created_at: event.at });
+      for (const endpoint of endpoints) await webhooks.insertDelivery(newId('whd'), id, endpoint.id, accountId, event.at, event.at + WEBHOOK_RETRY_WINDOW_MS);
       this.ctx.db.onCommit(() => this.ctx.bus.notify(WEBHOOK_TOPIC));
     }
   }

@@ -1,4 +1,4 @@
-import type { Sqlite } from './database';
+import type { Database } from './sql';
 
 export interface AccountRow {
   id: string;
@@ -32,13 +32,13 @@ export interface AppRow {
 export class AccountStore {
   private readonly byIdStmt;
   private readonly sessionStmt;
-  constructor(private readonly db: Sqlite) {
+  constructor(private readonly db: Database) {
     this.byIdStmt = db.prepare('SELECT * FROM accounts WHERE id = ?');
     this.sessionStmt = db.prepare('SELECT * FROM sessions WHERE token_hash = ?');
   }
 
-  insert(row: AccountRow): void {
-    this.db
+  async insert(row: AccountRow): Promise<void> {
+    await this.db
       .prepare(
         `INSERT INTO accounts (id, kind, name, tier, role, openid, region, fee_rate_bps, code_ttl_seconds, single_limit, daily_limit, created_at)
          VALUES (@id, @kind, @name, @tier, @role, @openid, @region, @fee_rate_bps, @code_ttl_seconds, @single_limit, @daily_limit, @created_at)`,
@@ -46,46 +46,47 @@ export class AccountStore {
       .run(row);
   }
 
-  byId(id: string): AccountRow | undefined {
-    return this.byIdStmt.get(id) as AccountRow | undefined;
+  async byId(id: string): Promise<AccountRow | undefined> {
+    return (await this.byIdStmt.get(id)) as AccountRow | undefined;
   }
 
-  byOpenid(openid: string): AccountRow | undefined {
-    return this.db.prepare('SELECT * FROM accounts WHERE openid = ?').get(openid) as AccountRow | undefined;
+  async byOpenid(openid: string): Promise<AccountRow | undefined> {
+    return (await this.db.prepare('SELECT * FROM accounts WHERE openid = ?').get(openid)) as AccountRow | undefined;
   }
 
-  updateProfile(id: string, fields: { region?: string | null }): void {
-    if (fields.region !== undefined) this.db.prepare('UPDATE accounts SET region = ? WHERE id = ?').run(fields.region, id);
+  async updateProfile(id: string, fields: { region?: string | null }): Promise<void> {
+    if (fields.region !== undefined) await this.db.prepare('UPDATE accounts SET region = ? WHERE id = ?').run(fields.region, id);
   }
 
-  setRole(id: string, role: AccountRow['role']): void {
-    this.db.prepare('UPDATE accounts SET role = ? WHERE id = ?').run(role, id);
+  async setRole(id: string, role: AccountRow['role']): Promise<void> {
+    await this.db.prepare('UPDATE accounts SET role = ? WHERE id = ?').run(role, id);
   }
 
-  insertSession(row: SessionRow & { created_at: number }): void {
-    this.db
+  async insertSession(row: SessionRow & { created_at: number }): Promise<void> {
+    await this.db
       .prepare('INSERT INTO sessions (token_hash, account_id, device_id, expires_at, created_at) VALUES (@token_hash, @account_id, @device_id, @expires_at, @created_at)')
       .run(row);
   }
 
-  session(tokenHash: string): SessionRow | undefined {
-    return this.sessionStmt.get(tokenHash) as SessionRow | undefined;
+  async session(tokenHash: string): Promise<SessionRow | undefined> {
+    return (await this.sessionStmt.get(tokenHash)) as SessionRow | undefined;
   }
 
-  insertApp(row: AppRow & { created_at: number }): void {
-    this.db.prepare('INSERT INTO apps (app_id, account_id, secret, created_at) VALUES (@app_id, @account_id, @secret, @created_at)').run(row);
+  async insertApp(row: AppRow & { created_at: number }): Promise<void> {
+    await this.db.prepare('INSERT INTO apps (app_id, account_id, secret, created_at) VALUES (@app_id, @account_id, @secret, @created_at)').run(row);
   }
 
-  app(appId: string): AppRow | undefined {
-    return this.db.prepare('SELECT app_id, account_id, secret FROM apps WHERE app_id = ?').get(appId) as AppRow | undefined;
+  async app(appId: string): Promise<AppRow | undefined> {
+    return (await this.db.prepare('SELECT app_id, account_id, secret FROM apps WHERE app_id = ?').get(appId)) as AppRow | undefined;
   }
 
   /** Records a nonce; false when this app already used it (a replay). */
-  useNonce(appId: string, nonce: string, expiresAt: number): boolean {
-    return this.db.prepare('INSERT OR IGNORE INTO nonces (app_id, nonce, expires_at) VALUES (?, ?, ?)').run(appId, nonce, expiresAt).changes === 1;
+  async useNonce(appId: string, nonce: string, expiresAt: number): Promise<boolean> {
+    const result = await this.db.prepare('INSERT INTO nonces (app_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(appId, nonce, expiresAt);
+    return result.changes === 1;
   }
 
-  purgeNonces(before: number): number {
-    return this.db.prepare('DELETE FROM nonces WHERE expires_at < ?').run(before).changes;
+  async purgeNonces(before: number): Promise<number> {
+    return (await this.db.prepare('DELETE FROM nonces WHERE expires_at < ?').run(before)).changes;
   }
 }

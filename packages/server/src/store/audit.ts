@@ -1,5 +1,8 @@
 import type { AuditRow, Checkpoint } from '../audit/chain';
-import type { Sqlite } from './database';
+import type { Database } from './sql';
+
+/** An entry appended but not chained yet: an audit_log row without its place in the chain. */
+export type PendingAuditRow = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'> & { id: string };
 
 export interface AuditFilter {
   accountId?: string;
@@ -11,42 +14,69 @@ export interface AuditFilter {
   limit: number;
 }
 
+/** The advisory lock id of the audit chain's head (PostgreSQL). */
+const AUDIT_CHAIN_LOCK = 0x4842_0001;
+
 /** SQL for the hash-chained audit log, its per-account index and the purge checkpoint. */
 export class AuditStore {
   private readonly headStmt;
   private readonly checkpointStmt;
   private readonly insertStmt;
   private readonly indexStmt;
-  constructor(private readonly db: Sqlite) {
+  constructor(private readonly db: Database) {
     this.headStmt = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
     this.checkpointStmt = db.prepare('SELECT seq, hash FROM audit_checkpoint WHERE id = 1');
     this.insertStmt = db.prepare(
       `INSERT INTO audit_log (seq, at, type, actor_id, subject_id, account_ids, amount, data, prev_hash, hash)
        VALUES (@seq, @at, @type, @actor_id, @subject_id, @account_ids, @amount, @data, @prev_hash, @hash)`,
     );
-    this.indexStmt = db.prepare('INSERT OR IGNORE INTO audit_accounts (account_id, seq) VALUES (?, ?)');
+    this.indexStmt = db.prepare('INSERT INTO audit_accounts (account_id, seq) VALUES (?, ?) ON CONFLICT DO NOTHING');
   }
 
   /** The newest entry's seq and hash, else the checkpoint's, else null for an empty log. */
-  head(): Checkpoint | null {
-    return (this.headStmt.get() as Checkpoint | undefined) ?? this.checkpoint();
+  async head(): Promise<Checkpoint | null> {
+    return ((await this.headStmt.get()) as Checkpoint | undefined) ?? (await this.checkpoint());
   }
 
-  checkpoint(): Checkpoint | null {
-    return (this.checkpointStmt.get() as Checkpoint | undefined) ?? null;
+  async checkpoint(): Promise<Checkpoint | null> {
+    return ((await this.checkpointStmt.get()) as Checkpoint | undefined) ?? null;
   }
 
-  insert(row: AuditRow, accountIds: readonly string[]): void {
-    this.insertStmt.run(row);
-    for (const accountId of accountIds) this.indexStmt.run(accountId, row.seq);
+  /** Inserts an entry and its per-account index rows (callers run it inside `ctx.db.tx`). */
+  async insert(row: AuditRow, accountIds: readonly string[]): Promise<void> {
+    await this.insertStmt.run(row);
+    for (const accountId of accountIds) await this.indexStmt.run(accountId, row.seq);
   }
 
-  /** Every entry in seq order, read lazily. */
-  all(): IterableIterator<AuditRow> {
-    return this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>;
+  /** PostgreSQL: takes the chain's lock until the calling transaction ends (one chainer at a time, across instances). */
+  async lockChain(): Promise<void> {
+    await this.db.run(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
   }
 
-  query(filter: AuditFilter): AuditRow[] {
+  async insertPending(row: PendingAuditRow): Promise<void> {
+    await this.db
+      .prepare(
+        `INSERT INTO audit_pending (id, at, type, actor_id, subject_id, account_ids, amount, data)
+         VALUES (@id, @at, @type, @actor_id, @subject_id, @account_ids, @amount, @data)`,
+      )
+      .run(row);
+  }
+
+  /** The oldest entries waiting to be chained, in the order they were made. */
+  async pending(limit: number): Promise<PendingAuditRow[]> {
+    return (await this.db.prepare('SELECT * FROM audit_pending ORDER BY id LIMIT ?').all(limit)) as PendingAuditRow[];
+  }
+
+  async deletePending(id: string): Promise<void> {
+    await this.db.prepare('DELETE FROM audit_pending WHERE id = ?').run(id);
+  }
+
+  /** Every entry in seq order, read in one statement (one consistent view of the chain). */
+  async all(): Promise<AuditRow[]> {
+    return (await this.db.prepare('SELECT * FROM audit_log ORDER BY seq').all()) as AuditRow[];
+  }
+
+  async query(filter: AuditFilter): Promise<AuditRow[]> {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: filter.limit };
     const from = filter.accountId !== undefined ? 'audit_accounts x JOIN audit_log l ON l.seq = x.seq' : 'audit_log l';
@@ -56,24 +86,27 @@ export class AuditStore {
     if (filter.until !== undefined) (where.push('l.at < @until'), (params.until = filter.until));
     if (filter.beforeSeq != null) (where.push('l.seq < @beforeSeq'), (params.beforeSeq = filter.beforeSeq));
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    return this.db.prepare(`SELECT l.* FROM ${from} ${clause} ORDER BY l.seq DESC LIMIT @limit`).all(params) as AuditRow[];
+    return (await this.db.prepare(`SELECT l.* FROM ${from} ${clause} ORDER BY l.seq DESC LIMIT @limit`).all(params)) as AuditRow[];
   }
 
   /** The last seq of the oldest run of entries written before `before`: what a purge may remove. */
-  purgeableThrough(before: number): AuditRow | undefined {
-    return this.db
+  async purgeableThrough(before: number): Promise<AuditRow | undefined> {
+    return (await this.db
       .prepare(
         `SELECT * FROM audit_log WHERE seq < COALESCE((SELECT MIN(seq) FROM audit_log WHERE at >= @before), (SELECT MAX(seq) + 1 FROM audit_log))
          ORDER BY seq DESC LIMIT 1`,
       )
-      .get({ before }) as AuditRow | undefined;
+      .get({ before })) as AuditRow | undefined;
   }
 
-  /** Deletes entries through `seq` and records the checkpoint that the rest of the chain continues from. */
-  purgeThrough(last: AuditRow, before: number, now: number): number {
-    const removed = this.db.prepare('DELETE FROM audit_log WHERE seq <= ?').run(last.seq).changes;
-    this.db.prepare('DELETE FROM audit_accounts WHERE seq <= ?').run(last.seq);
-    this.db
+  /**
+   * Deletes entries through `seq` and records the checkpoint that the rest of the chain continues
+   * from. Several writes: callers run it inside `ctx.db.tx`.
+   */
+  async purgeThrough(last: AuditRow, before: number, now: number): Promise<number> {
+    const removed = (await this.db.prepare('DELETE FROM audit_log WHERE seq <= ?').run(last.seq)).changes;
+    await this.db.prepare('DELETE FROM audit_accounts WHERE seq <= ?').run(last.seq);
+    await this.db
       .prepare(
         `INSERT INTO audit_checkpoint (id, seq, hash, purged_before, created_at) VALUES (1, @seq, @hash, @before, @now)
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, purged_before = excluded.purged_before, created_at = excluded.created_at`,

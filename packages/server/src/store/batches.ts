@@ -1,4 +1,4 @@
-import type { Sqlite } from './database';
+import type { Database } from './sql';
 
 export interface BatchRow {
   id: string;
@@ -28,7 +28,7 @@ export class BatchStore {
   private readonly settleItemStmt;
   private readonly countStmt;
 
-  constructor(private readonly db: Sqlite) {
+  constructor(private readonly db: Database) {
     this.settleItemStmt = db.prepare(
       "UPDATE batch_items SET status = ?, result_id = ?, error_code = ?, error_message = ? WHERE batch_id = ? AND seq = ? AND status = 'pending'",
     );
@@ -40,38 +40,40 @@ export class BatchStore {
     );
   }
 
-  insert(row: BatchRow, inputs: string[]): void {
-    this.db
+  /** Inserts a batch and its pending items (callers run it inside `ctx.db.tx`). */
+  async insert(row: BatchRow, inputs: string[]): Promise<void> {
+    await this.db
       .prepare('INSERT INTO batches (id, account_id, type, status, total, succeeded, failed, created_at, completed_at) VALUES (@id, @account_id, @type, @status, @total, @succeeded, @failed, @created_at, @completed_at)')
       .run(row);
     const item = this.db.prepare("INSERT INTO batch_items (batch_id, seq, input, status) VALUES (?, ?, ?, 'pending')");
-    inputs.forEach((input, seq) => item.run(row.id, seq, input));
+    for (const [seq, input] of inputs.entries()) await item.run(row.id, seq, input);
   }
 
-  byId(id: string): BatchRow | undefined {
-    return this.db.prepare('SELECT * FROM batches WHERE id = ?').get(id) as BatchRow | undefined;
+  async byId(id: string): Promise<BatchRow | undefined> {
+    return (await this.db.prepare('SELECT * FROM batches WHERE id = ?').get(id)) as BatchRow | undefined;
   }
 
-  running(): BatchRow[] {
-    return this.db.prepare("SELECT * FROM batches WHERE status = 'running' ORDER BY created_at, id").all() as BatchRow[];
+  async running(): Promise<BatchRow[]> {
+    return (await this.db.prepare("SELECT * FROM batches WHERE status = 'running' ORDER BY created_at, id").all()) as BatchRow[];
   }
 
-  pendingItems(batchId: string, limit: number): BatchItemRow[] {
-    return this.db.prepare("SELECT * FROM batch_items WHERE batch_id = ? AND status = 'pending' ORDER BY seq LIMIT ?").all(batchId, limit) as BatchItemRow[];
+  async pendingItems(batchId: string, limit: number): Promise<BatchItemRow[]> {
+    return (await this.db.prepare("SELECT * FROM batch_items WHERE batch_id = ? AND status = 'pending' ORDER BY seq LIMIT ?").all(batchId, limit)) as BatchItemRow[];
   }
 
-  items(batchId: string, afterSeq: number, limit: number): BatchItemRow[] {
-    return this.db.prepare('SELECT * FROM batch_items WHERE batch_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(batchId, afterSeq, limit) as BatchItemRow[];
+  async items(batchId: string, afterSeq: number, limit: number): Promise<BatchItemRow[]> {
+    return (await this.db.prepare('SELECT * FROM batch_items WHERE batch_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(batchId, afterSeq, limit)) as BatchItemRow[];
   }
 
   /**
    * Records an item's outcome and counts it on its batch, completing the batch with its last
-   * item. Only a pending item changes: returns null when another runner got there first.
+   * item. Only a pending item changes: returns null when another runner got there first. Two
+   * writes: callers run it inside `ctx.db.tx`.
    */
-  settleItem(batchId: string, seq: number, outcome: { resultId: string } | { code: string; message: string }, now: number): BatchRow | null {
+  async settleItem(batchId: string, seq: number, outcome: { resultId: string } | { code: string; message: string }, now: number): Promise<BatchRow | null> {
     const ok = 'resultId' in outcome;
-    const changed = this.settleItemStmt.run(ok ? 'succeeded' : 'failed', ok ? outcome.resultId : null, ok ? null : outcome.code, ok ? null : outcome.message, batchId, seq).changes;
-    if (changed !== 1) return null;
-    return this.countStmt.get(ok ? 1 : 0, ok ? 0 : 1, now, batchId) as BatchRow;
+    const { changes } = await this.settleItemStmt.run(ok ? 'succeeded' : 'failed', ok ? outcome.resultId : null, ok ? null : outcome.code, ok ? null : outcome.message, batchId, seq);
+    if (changes !== 1) return null;
+    return (await this.countStmt.get(ok ? 1 : 0, ok ? 0 : 1, now, batchId)) as BatchRow;
   }
 }

@@ -1,4 +1,4 @@
-import type { Sqlite } from './database';
+import type { Database } from './sql';
 
 /** A row of `codes` (see migrations.ts). `geofence` is JSON `{lat, lng, radiusMeters}` or null. */
 export interface CodeRow {
@@ -26,7 +26,7 @@ export class CodeStore {
   private readonly bumpStmt;
   private readonly setStatusStmt;
   private readonly recordPaymentStmt;
-  constructor(readonly db: Sqlite) {
+  constructor(readonly db: Database) {
     this.byIdStmt = db.prepare('SELECT * FROM codes WHERE id = ?');
     this.insertStmt = db.prepare(
       `INSERT INTO codes (id, kind, owner_id, packet_id, status, version, fixed_amount, scene, title, geofence, ttl_seconds, scheme, same_amount_streak, last_amount, created_at)
@@ -35,8 +35,8 @@ export class CodeStore {
     this.bumpStmt = db.prepare('UPDATE codes SET version = version + 1 WHERE id = ? RETURNING *');
     this.setStatusStmt = db.prepare(
       `UPDATE codes SET status = @status, version = version + 1,
-         same_amount_streak = CASE WHEN @resetStreak THEN 0 ELSE same_amount_streak END,
-         last_amount = CASE WHEN @resetStreak THEN NULL ELSE last_amount END
+         same_amount_streak = CASE WHEN @resetStreak = 1 THEN 0 ELSE same_amount_streak END,
+         last_amount = CASE WHEN @resetStreak = 1 THEN NULL ELSE last_amount END
        WHERE id = @id RETURNING *`,
     );
     this.recordPaymentStmt = db.prepare(
@@ -44,26 +44,26 @@ export class CodeStore {
     );
   }
 
-  byId(id: string): CodeRow | undefined {
-    return this.byIdStmt.get(id) as CodeRow | undefined;
+  async byId(id: string): Promise<CodeRow | undefined> {
+    return (await this.byIdStmt.get(id)) as CodeRow | undefined;
   }
 
-  insert(row: CodeRow): void {
-    this.insertStmt.run(row);
+  async insert(row: CodeRow): Promise<void> {
+    await this.insertStmt.run(row);
   }
 
   /** Bumps the version alone (a refresh); returns the updated row. */
-  bumpVersion(id: string): CodeRow {
-    return this.bumpStmt.get(id) as CodeRow;
+  async bumpVersion(id: string): Promise<CodeRow> {
+    return (await this.bumpStmt.get(id)) as CodeRow;
   }
 
   /** Sets the status and bumps the version; `resetStreak` also clears the same-amount streak. */
-  setStatus(id: string, status: CodeRow['status'], resetStreak = false): CodeRow {
-    return this.setStatusStmt.get({ id, status, resetStreak: resetStreak ? 1 : 0 }) as CodeRow;
+  async setStatus(id: string, status: CodeRow['status'], resetStreak = false): Promise<CodeRow> {
+    return (await this.setStatusStmt.get({ id, status, resetStreak: resetStreak ? 1 : 0 })) as CodeRow;
   }
 
   /** Stores the streak after a payment (and the status it leads to) and bumps the version. */
-  recordPayment(id: string, amount: number, streak: number, status: CodeRow['status']): CodeRow {
-    return this.recordPaymentStmt.get({ id, amount, streak, status }) as CodeRow;
+  async recordPayment(id: string, amount: number, streak: number, status: CodeRow['status']): Promise<CodeRow> {
+    return (await this.recordPaymentStmt.get({ id, amount, streak, status })) as CodeRow;
   }
 }

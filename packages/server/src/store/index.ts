@@ -1,5 +1,4 @@
 import { AccountStore } from './accounts';
-import type { SqliteDatabase } from './database';
 import { IdempotencyStore } from './idempotency';
 import { LedgerStore, UsageStore } from './ledger';
 import { PacketStore } from './packets';
@@ -9,12 +8,14 @@ import { PaymentStore } from './payments';
 import { BatchStore } from './batches';
 import { RiskStore } from './risk';
 import { SettlementStore } from './settlements';
+import type { Database } from './sql';
 import { StatsStore } from './stats';
 import { WebhookStore } from './webhooks';
 
 export { SqliteDatabase } from './database';
+export type { Database } from './sql';
 
-/** Every table's SQL, one class per concern, all on the same SQLite connection. */
+/** Every table's SQL, one class per concern, all on the same database (SQLite or PostgreSQL). */
 export interface Stores {
   accounts: AccountStore;
   ledger: LedgerStore;
@@ -31,21 +32,20 @@ export interface Stores {
   risk: RiskStore;
 }
 
-export function createStores(database: SqliteDatabase): Stores {
-  const db = database.db;
+export function createStores(database: Database): Stores {
   return {
-    accounts: new AccountStore(db),
-    ledger: new LedgerStore(db),
-    usage: new UsageStore(db),
-    idempotency: new IdempotencyStore(db),
-    packets: new PacketStore(db),
-    codes: new CodeStore(db),
-    keys: new KeyStore(db),
-    payments: new PaymentStore(db),
-    webhooks: new WebhookStore(db),
-    batches: new BatchStore(db),
-    settlements: new SettlementStore(db),
-    stats: new StatsStore(db),
-    risk: new RiskStore(db),
+    accounts: new AccountStore(database),
+    ledger: new LedgerStore(database),
+    usage: new UsageStore(database),
+    idempotency: new IdempotencyStore(database),
+    packets: new PacketStore(database),
+    codes: new CodeStore(database),
+    keys: new KeyStore(database),
+    payments: new PaymentStore(database),
+    webhooks: new WebhookStore(database),
+    batches: new BatchStore(database),
+    settlements: new SettlementStore(database),
+    stats: new StatsStore(database),
+    risk: new RiskStore(database),
   };
 }

@@ -1,4 +1,4 @@
-import type { Sqlite } from './database';
+import type { Database } from './sql';
 
 /** A row of `code_keys`: one key of one token scheme. The PEM columns are set for aes-gcm-ed25519 only. */
 export interface CodeKeyRow {
@@ -15,7 +15,7 @@ export class KeyStore {
   private readonly allStmt;
   private readonly maxKidStmt;
   private readonly insertStmt;
-  constructor(db: Sqlite) {
+  constructor(db: Database) {
     this.allStmt = db.prepare('SELECT scheme, kid, secret, public_key, private_key, created_at FROM code_keys ORDER BY scheme, kid');
     this.maxKidStmt = db.prepare('SELECT MAX(kid) AS kid FROM code_keys WHERE scheme = ?');
     this.insertStmt = db.prepare(
@@ -23,16 +23,16 @@ export class KeyStore {
     );
   }
 
-  all(): CodeKeyRow[] {
-    return this.allStmt.all() as CodeKeyRow[];
+  async all(): Promise<CodeKeyRow[]> {
+    return (await this.allStmt.all()) as CodeKeyRow[];
   }
 
   /** The newest kid of `scheme`, or null when the scheme has no key yet. */
-  maxKid(scheme: string): number | null {
-    return (this.maxKidStmt.get(scheme) as { kid: number | null }).kid;
+  async maxKid(scheme: string): Promise<number | null> {
+    return ((await this.maxKidStmt.get(scheme)) as { kid: number | null }).kid;
   }
 
-  insert(row: CodeKeyRow): void {
-    this.insertStmt.run(row);
+  async insert(row: CodeKeyRow): Promise<void> {
+    await this.insertStmt.run(row);
   }
 }

@@ -358,4 +358,25 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // 4: each share records the claim that took it, so that PostgreSQL's claim statement can pick
+  // the first share nobody holds (FOR UPDATE SKIP LOCKED) through a partial index of open shares.
+  `
+  ALTER TABLE packet_shares ADD COLUMN claim_id TEXT;
+  UPDATE packet_shares SET claim_id = (SELECT c.id FROM claims c WHERE c.packet_id = packet_shares.packet_id AND c.slot = packet_shares.slot);
+  CREATE INDEX packet_shares_open ON packet_shares (packet_id, slot) WHERE claim_id IS NULL;
+  `,
+  // 5: audit entries waiting to be chained (PostgreSQL: appended by each transaction without
+  // contention, chained in batches by whichever instance holds the chain's lock; see audit/log.ts).
+  `
+  CREATE TABLE audit_pending (
+    id TEXT PRIMARY KEY,
+    at INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    actor_id TEXT,
+    subject_id TEXT NOT NULL,
+    account_ids TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    data TEXT NOT NULL
+  );
+  `,
 ];

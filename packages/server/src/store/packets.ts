@@ -1,4 +1,4 @@
-import type { Sqlite } from './database';
+import type { Database } from './sql';
 
 /** A row of `packets` (see migrations.ts). */
 export interface PacketRow {
@@ -26,6 +26,18 @@ export interface PacketRow {
   refunded_at: number | null;
 }
 
+/** What the one-statement claim (PostgreSQL) needs. */
+export interface ClaimInput {
+  packet_id: string;
+  claim_id: string;
+  user_id: string;
+  device_id: string | null;
+  transfer_id: string;
+  escrow_account_id: string;
+  wallet_account_id: string;
+  now: number;
+}
+
 /** A row of `claims`. */
 export interface ClaimRow {
   id: string;
@@ -42,8 +54,11 @@ export interface NamedClaimRow extends ClaimRow {
   name: string;
 }
 
-/** A packet row with the position a listing pages by. */
-export type PagedPacketRow = PacketRow & { position: number };
+/**
+ * A packet row with the position a listing pages by: the packet's id for packets sent, the claim's
+ * id for packets received (ids are time-ordered, see ids.ts).
+ */
+export type PagedPacketRow = PacketRow & { position: string };
 
 /**
  * SQL for packets, their shares and their claims. The claim path uses only prepared statements,
@@ -68,7 +83,44 @@ export class PacketStore {
   private readonly expireStmt;
   private readonly markRefundedStmt;
 
-  constructor(readonly db: Sqlite) {
+  private readonly markShareStmt;
+  private readonly claimStmt;
+
+  constructor(readonly db: Database) {
+    this.markShareStmt = db.prepare('UPDATE packet_shares SET claim_id = ? WHERE packet_id = ? AND slot = ?');
+    this.claimStmt = db.prepare(
+      `WITH share AS (
+         UPDATE packet_shares s SET claim_id = @claim_id
+         WHERE (s.packet_id, s.slot) = (
+           SELECT o.packet_id, o.slot FROM packet_shares o
+           WHERE o.packet_id = @packet_id AND o.claim_id IS NULL
+           ORDER BY o.slot LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING s.slot, s.amount
+       ), packet AS (
+         UPDATE packets p SET claimed_count = p.claimed_count + 1, claimed_amount = p.claimed_amount + share.amount, version = p.version + 1
+         FROM share
+         WHERE p.id = @packet_id AND p.status = 'active' AND p.claimed_count < p.count AND p.expires_at > @now
+         RETURNING p.*
+       ), claim AS (
+         INSERT INTO claims (id, packet_id, user_id, slot, amount, device_id, created_at)
+         SELECT @claim_id, @packet_id, @user_id, share.slot, share.amount, @device_id, @now FROM share, packet
+         RETURNING *
+       ), transfer AS (
+         INSERT INTO transfers (id, kind, reference, created_at) SELECT @transfer_id, 'packet.claim', claim.id, @now FROM claim
+         RETURNING id
+       ), escrow AS (
+         UPDATE ledger_accounts a SET balance = a.balance - claim.amount FROM claim
+         WHERE a.id = @escrow_account_id RETURNING a.id, a.balance, -claim.amount AS amount
+       ), wallet AS (
+         UPDATE ledger_accounts a SET balance = a.balance + claim.amount FROM claim
+         WHERE a.id = @wallet_account_id RETURNING a.id, a.balance, claim.amount AS amount
+       ), entries AS (
+         INSERT INTO ledger_entries (transfer_id, ledger_account_id, amount, balance_after, created_at)
+         SELECT transfer.id, leg.id, leg.amount, leg.balance, @now FROM transfer, (SELECT * FROM escrow UNION ALL SELECT * FROM wallet) leg
+       )
+       SELECT (SELECT row_to_json(claim) FROM claim) AS claim, (SELECT row_to_json(packet) FROM packet) AS packet,
+         EXISTS (SELECT 1 FROM share) AS share`,
+    );
     this.byIdStmt = db.prepare('SELECT * FROM packets WHERE id = ?');
     this.insertStmt = db.prepare(
       `INSERT INTO packets (id, sender_id, mode, algorithm, total, count, message, scene, recipient_id, status, claimed_count, claimed_amount,
@@ -106,12 +158,12 @@ export class PacketStore {
     );
     this.isClaimerStmt = db.prepare('SELECT 1 FROM claims WHERE packet_id = ? AND user_id = ?').pluck();
     this.sentStmt = db.prepare(
-      `SELECT p.*, p.rowid AS position FROM packets p
-       WHERE p.sender_id = @accountId AND (@before IS NULL OR p.rowid < @before) ORDER BY p.rowid DESC LIMIT @limit`,
+      `SELECT p.*, p.id AS position FROM packets p
+       WHERE p.sender_id = @accountId AND (CAST(@before AS TEXT) IS NULL OR p.id < @before) ORDER BY p.id DESC LIMIT @limit`,
     );
     this.receivedStmt = db.prepare(
-      `SELECT p.*, c.rowid AS position FROM claims c JOIN packets p ON p.id = c.packet_id
-       WHERE c.user_id = @accountId AND (@before IS NULL OR c.rowid < @before) ORDER BY c.rowid DESC LIMIT @limit`,
+      `SELECT p.*, c.id AS position FROM claims c JOIN packets p ON p.id = c.packet_id
+       WHERE c.user_id = @accountId AND (CAST(@before AS TEXT) IS NULL OR c.id < @before) ORDER BY c.id DESC LIMIT @limit`,
     );
     this.dueStmt = db.prepare(
       "SELECT id FROM packets WHERE status IN ('active', 'expired') AND expires_at <= ? ORDER BY expires_at, id LIMIT ?",
@@ -126,19 +178,19 @@ export class PacketStore {
     );
   }
 
-  byId(id: string): PacketRow | undefined {
-    return this.byIdStmt.get(id) as PacketRow | undefined;
+  async byId(id: string): Promise<PacketRow | undefined> {
+    return (await this.byIdStmt.get(id)) as PacketRow | undefined;
   }
 
-  /** Inserts a packet and its shares, in slot order. */
-  insert(row: PacketRow, shares: number[]): void {
-    this.insertStmt.run(row);
-    shares.forEach((amount, slot) => this.insertShareStmt.run(row.id, slot, amount));
+  /** Inserts a packet and its shares, in slot order (callers run it inside `ctx.db.tx`). */
+  async insert(row: PacketRow, shares: number[]): Promise<void> {
+    await this.insertStmt.run(row);
+    for (const [slot, amount] of shares.entries()) await this.insertShareStmt.run(row.id, slot, amount);
   }
 
   /** The shares in slot order (the order claims take them). */
-  shares(packetId: string): number[] {
-    return this.sharesStmt.all(packetId) as number[];
+  async shares(packetId: string): Promise<number[]> {
+    return (await this.sharesStmt.all(packetId)) as number[];
   }
 
   /**
@@ -146,54 +198,70 @@ export class PacketStore {
    * Returns the updated packet (the slot taken is `claimed_count - 1`), or undefined when none is
    * left, the packet is no longer active, or its window has closed at `now`.
    */
-  takeSlot(id: string, now: number): PacketRow | undefined {
-    return this.takeSlotStmt.get({ id, now }) as PacketRow | undefined;
+  async takeSlot(id: string, now: number): Promise<PacketRow | undefined> {
+    return (await this.takeSlotStmt.get({ id, now })) as PacketRow | undefined;
   }
 
-  insertClaim(row: ClaimRow): void {
-    this.insertClaimStmt.run(row);
+  /** Inserts a claim and marks the share of its slot as taken by it. */
+  async insertClaim(row: ClaimRow): Promise<void> {
+    await this.insertClaimStmt.run(row);
+    await this.markShareStmt.run(row.id, row.packet_id, row.slot);
   }
 
-  claimBy(packetId: string, userId: string): ClaimRow | undefined {
-    return this.claimByUserStmt.get(packetId, userId) as ClaimRow | undefined;
+  /**
+   * PostgreSQL: the whole claim in one statement. Picks the first share no one holds (`FOR UPDATE
+   * SKIP LOCKED`: concurrent claimers of a hot packet take different shares instead of queueing
+   * for one), marks it, counts it on the packet (whose row lock orders the claimers, re-checking
+   * status, window and count once it is theirs), inserts the claim, and moves its amount from the
+   * packet's escrow to the claimer's wallet with both ledger entries. Resolves to the claim and the
+   * updated packet; `share` without `packet` means the packet closed meanwhile (the caller must roll
+   * back); neither means every share is taken or held.
+   */
+  async claimInOneStatement(input: ClaimInput): Promise<{ claim: ClaimRow | null; packet: PacketRow | null; share: boolean }> {
+    const row = (await this.claimStmt.get(input)) as { claim: ClaimRow | null; packet: PacketRow | null; share: boolean };
+    return row;
   }
 
-  namedClaim(claimId: string): NamedClaimRow | undefined {
-    return this.namedClaimStmt.get(claimId) as NamedClaimRow | undefined;
+  async claimBy(packetId: string, userId: string): Promise<ClaimRow | undefined> {
+    return (await this.claimByUserStmt.get(packetId, userId)) as ClaimRow | undefined;
   }
 
-  hasClaimed(packetId: string, userId: string): boolean {
-    return this.isClaimerStmt.get(packetId, userId) !== undefined;
+  async namedClaim(claimId: string): Promise<NamedClaimRow | undefined> {
+    return (await this.namedClaimStmt.get(claimId)) as NamedClaimRow | undefined;
+  }
+
+  async hasClaimed(packetId: string, userId: string): Promise<boolean> {
+    return (await this.isClaimerStmt.get(packetId, userId)) !== undefined;
   }
 
   /** Marks a fully claimed packet finished and names its luckiest claim; undefined if not due. */
-  finish(id: string, now: number): PacketRow | undefined {
-    return this.finishStmt.get({ id, now }) as PacketRow | undefined;
+  async finish(id: string, now: number): Promise<PacketRow | undefined> {
+    return (await this.finishStmt.get({ id, now })) as PacketRow | undefined;
   }
 
   /** Claims of a packet in claim order, after slot `afterSlot` (-1 for the first page). */
-  claimsPage(packetId: string, afterSlot: number, limit: number): NamedClaimRow[] {
-    return this.claimsPageStmt.all({ packetId, afterSlot, limit }) as NamedClaimRow[];
+  async claimsPage(packetId: string, afterSlot: number, limit: number): Promise<NamedClaimRow[]> {
+    return (await this.claimsPageStmt.all({ packetId, afterSlot, limit })) as NamedClaimRow[];
   }
 
-  /** Packets an account sent, newest first, before listing position `before`. */
-  sent(accountId: string, before: number | null, limit: number): PagedPacketRow[] {
-    return this.sentStmt.all({ accountId, before, limit }) as PagedPacketRow[];
+  /** Packets an account sent, newest first, before listing position (packet id) `before`. */
+  async sent(accountId: string, before: string | null, limit: number): Promise<PagedPacketRow[]> {
+    return (await this.sentStmt.all({ accountId, before, limit })) as PagedPacketRow[];
   }
 
-  /** Packets an account claimed from, most recent claim first, before listing position `before`. */
-  received(accountId: string, before: number | null, limit: number): PagedPacketRow[] {
-    return this.receivedStmt.all({ accountId, before, limit }) as PagedPacketRow[];
+  /** Packets an account claimed from, most recent claim first, before listing position (claim id) `before`. */
+  async received(accountId: string, before: string | null, limit: number): Promise<PagedPacketRow[]> {
+    return (await this.receivedStmt.all({ accountId, before, limit })) as PagedPacketRow[];
   }
 
   /** Ids of active or expired packets whose window closed at or before `now`, oldest first. */
-  dueForRefund(now: number, limit: number): string[] {
-    return this.dueStmt.all(now, limit) as string[];
+  async dueForRefund(now: number, limit: number): Promise<string[]> {
+    return (await this.dueStmt.all(now, limit)) as string[];
   }
 
   /** Moves an active packet whose window has closed to `expired`; false when it was not due. */
-  expire(id: string, now: number): boolean {
-    return this.expireStmt.run(id, now).changes === 1;
+  async expire(id: string, now: number): Promise<boolean> {
+    return (await this.expireStmt.run(id, now)).changes === 1;
   }
 
   /**
@@ -201,7 +269,7 @@ export class PacketStore {
    * Returns the updated packet, or undefined when it was not expired or had nothing left; that
    * condition is what keeps a second sweeper from refunding the same packet again.
    */
-  markRefunded(id: string, now: number): PacketRow | undefined {
-    return this.markRefundedStmt.get({ id, now }) as PacketRow | undefined;
+  async markRefunded(id: string, now: number): Promise<PacketRow | undefined> {
+    return (await this.markRefundedStmt.get({ id, now })) as PacketRow | undefined;
   }
 }

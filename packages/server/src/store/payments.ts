@@ -1,4 +1,4 @@
-import type { Sqlite } from './database';
+import type { Database } from './sql';
 
 /** A row of `payments` (see migrations.ts). */
 export interface PaymentRow {
@@ -14,9 +14,9 @@ export interface PaymentRow {
   created_at: number;
 }
 
-/** A payment with its payer's display name and its position in the table, for listing. */
+/** A payment with its payer's display name and its listing position (its id), for listing. */
 export interface PaymentListRow extends PaymentRow {
-  seq: number;
+  seq: string;
   payer_name: string;
 }
 
@@ -24,25 +24,25 @@ export interface PaymentListRow extends PaymentRow {
 export class PaymentStore {
   private readonly insertStmt;
   private readonly byCodeStmt;
-  constructor(readonly db: Sqlite) {
+  constructor(readonly db: Database) {
     this.insertStmt = db.prepare(
       `INSERT INTO payments (id, code_id, payer_id, payee_id, amount, fee, message, status, device_id, created_at)
        VALUES (@id, @code_id, @payer_id, @payee_id, @amount, @fee, @message, @status, @device_id, @created_at)`,
     );
-    // rowid orders payments by insertion even when several share one millisecond.
+    // Payment ids are time-ordered (see ids.ts), so the id orders payments by creation.
     this.byCodeStmt = db.prepare(
-      `SELECT p.rowid AS seq, p.*, a.name AS payer_name FROM payments p JOIN accounts a ON a.id = p.payer_id
-       WHERE p.code_id = @codeId AND (@before IS NULL OR p.rowid < @before)
-       ORDER BY p.rowid DESC LIMIT @limit`,
+      `SELECT p.id AS seq, p.*, a.name AS payer_name FROM payments p JOIN accounts a ON a.id = p.payer_id
+       WHERE p.code_id = @codeId AND (CAST(@before AS TEXT) IS NULL OR p.id < @before)
+       ORDER BY p.id DESC LIMIT @limit`,
     );
   }
 
-  insert(row: PaymentRow): void {
-    this.insertStmt.run(row);
+  async insert(row: PaymentRow): Promise<void> {
+    await this.insertStmt.run(row);
   }
 
-  /** Payments into one code, newest first, before the `before` position when given. */
-  byCode(codeId: string, before: number | null, limit: number): PaymentListRow[] {
-    return this.byCodeStmt.all({ codeId, before, limit }) as PaymentListRow[];
+  /** Payments into one code, newest first, before the payment id `before` when given. */
+  async byCode(codeId: string, before: string | null, limit: number): Promise<PaymentListRow[]> {
+    return (await this.byCodeStmt.all({ codeId, before, limit })) as PaymentListRow[];
   }
 }

@@ -1,4 +1,4 @@
-import type { Sqlite } from './database';
+import type { Database } from './sql';
 
 export type RiskOutcome = 'allow' | 'review' | 'block' | 'freeze' | 'report';
 
@@ -78,11 +78,12 @@ export class RiskStore {
   private readonly activeRestrictionStmt;
   private readonly touchDeviceStmt;
   private readonly deviceAccountsStmt;
-  constructor(private readonly db: Sqlite) {
+  constructor(private readonly db: Database) {
     this.insertDecisionStmt = db.prepare(
       `INSERT INTO risk_decisions (rule, outcome, reason, action, account_id, device_id, subject, amount, until, created_at)
-       VALUES (@rule, @outcome, @reason, @action, @account_id, @device_id, @subject, @amount, @until, @created_at)`,
-    );
+       VALUES (@rule, @outcome, @reason, @action, @account_id, @device_id, @subject, @amount, @until, @created_at)
+       RETURNING id`,
+    ).pluck();
     this.blacklistedStmt = db.prepare(
       `SELECT * FROM blacklist WHERE removed_at IS NULL AND ((kind = 'account' AND value = ?) OR (kind = 'device' AND value = ?)) LIMIT 1`,
     );
@@ -94,16 +95,18 @@ export class RiskStore {
     );
     this.touchDeviceStmt = db.prepare(
       `INSERT INTO device_accounts (device_id, account_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
-       ON CONFLICT (device_id, account_id) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)`,
+       ON CONFLICT (device_id, account_id) DO UPDATE
+         SET last_seen = CASE WHEN excluded.last_seen > device_accounts.last_seen THEN excluded.last_seen ELSE device_accounts.last_seen END`,
     );
     this.deviceAccountsStmt = db.prepare('SELECT account_id, last_seen FROM device_accounts WHERE device_id = ? AND last_seen >= ? ORDER BY last_seen');
   }
 
-  insertDecision(row: Omit<RiskDecisionRow, 'id'>): number {
-    return Number(this.insertDecisionStmt.run(row).lastInsertRowid);
+  /** Records a decision; resolves to its id. */
+  async insertDecision(row: Omit<RiskDecisionRow, 'id'>): Promise<number> {
+    return Number(await this.insertDecisionStmt.get(row));
   }
 
-  decisions(filter: DecisionFilter): RiskDecisionRow[] {
+  async decisions(filter: DecisionFilter): Promise<RiskDecisionRow[]> {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: filter.limit };
     if (filter.accountId !== undefined) (where.push('account_id = @accountId'), (params.accountId = filter.accountId));
@@ -112,21 +115,21 @@ export class RiskStore {
     if (filter.since !== undefined) (where.push('created_at >= @since'), (params.since = filter.since));
     if (filter.beforeId != null) (where.push('id < @beforeId'), (params.beforeId = filter.beforeId));
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    return this.db.prepare(`SELECT * FROM risk_decisions ${clause} ORDER BY id DESC LIMIT @limit`).all(params) as RiskDecisionRow[];
+    return (await this.db.prepare(`SELECT * FROM risk_decisions ${clause} ORDER BY id DESC LIMIT @limit`).all(params)) as RiskDecisionRow[];
   }
 
   /** The active blacklist entry naming this account or device, if any. */
-  blacklisted(accountId: string, deviceId: string | null): BlacklistRow | undefined {
-    return this.blacklistedStmt.get(accountId, deviceId) as BlacklistRow | undefined;
+  async blacklisted(accountId: string, deviceId: string | null): Promise<BlacklistRow | undefined> {
+    return (await this.blacklistedStmt.get(accountId, deviceId)) as BlacklistRow | undefined;
   }
 
   /** The restriction on this account or device that lasts longest and covers `scope`, if any. */
-  activeRestriction(accountId: string, deviceId: string | null, scope: 'all' | 'payment', now: number): RestrictionRow | undefined {
-    return this.activeRestrictionStmt.get({ account: accountId, device: deviceId, scope, now }) as RestrictionRow | undefined;
+  async activeRestriction(accountId: string, deviceId: string | null, scope: 'all' | 'payment', now: number): Promise<RestrictionRow | undefined> {
+    return (await this.activeRestrictionStmt.get({ account: accountId, device: deviceId, scope, now })) as RestrictionRow | undefined;
   }
 
-  insertRestriction(row: RestrictionRow): void {
-    this.db
+  async insertRestriction(row: RestrictionRow): Promise<void> {
+    await this.db
       .prepare(
         `INSERT INTO risk_restrictions (id, subject_kind, subject, scope, rule, reason, flag_id, until, lifted_at, created_at)
          VALUES (@id, @subject_kind, @subject, @scope, @rule, @reason, @flag_id, @until, @lifted_at, @created_at)`,
@@ -134,12 +137,12 @@ export class RiskStore {
       .run(row);
   }
 
-  liftRestrictionsOfFlag(flagId: string, now: number): number {
-    return this.db.prepare('UPDATE risk_restrictions SET lifted_at = ? WHERE flag_id = ? AND lifted_at IS NULL').run(now, flagId).changes;
+  async liftRestrictionsOfFlag(flagId: string, now: number): Promise<number> {
+    return (await this.db.prepare('UPDATE risk_restrictions SET lifted_at = ? WHERE flag_id = ? AND lifted_at IS NULL').run(now, flagId)).changes;
   }
 
-  insertFlag(row: ReviewFlagRow): void {
-    this.db
+  async insertFlag(row: ReviewFlagRow): Promise<void> {
+    await this.db
       .prepare(
         `INSERT INTO review_flags (id, rule, account_id, reason, status, note, resolved_by, resolved_at, created_at)
          VALUES (@id, @rule, @account_id, @reason, @status, @note, @resolved_by, @resolved_at, @created_at)`,
@@ -147,42 +150,43 @@ export class RiskStore {
       .run(row);
   }
 
-  flag(id: string): ReviewFlagRow | undefined {
-    return this.db.prepare('SELECT * FROM review_flags WHERE id = ?').get(id) as ReviewFlagRow | undefined;
+  async flag(id: string): Promise<ReviewFlagRow | undefined> {
+    return (await this.db.prepare('SELECT * FROM review_flags WHERE id = ?').get(id)) as ReviewFlagRow | undefined;
   }
 
-  flags(status: ReviewFlagRow['status'] | undefined, before: number | null, limit: number): Array<ReviewFlagRow & { position: number }> {
-    return this.db
+  /** Review flags, newest first, before listing position (flag id) `before`. */
+  async flags(status: ReviewFlagRow['status'] | undefined, before: string | null, limit: number): Promise<Array<ReviewFlagRow & { position: string }>> {
+    return (await this.db
       .prepare(
-        `SELECT *, rowid AS position FROM review_flags WHERE (@status IS NULL OR status = @status) AND (@before IS NULL OR rowid < @before)
-         ORDER BY rowid DESC LIMIT @limit`,
+        `SELECT *, id AS position FROM review_flags WHERE (CAST(@status AS TEXT) IS NULL OR status = @status) AND (CAST(@before AS TEXT) IS NULL OR id < @before)
+         ORDER BY id DESC LIMIT @limit`,
       )
-      .all({ status: status ?? null, before, limit }) as Array<ReviewFlagRow & { position: number }>;
+      .all({ status: status ?? null, before, limit })) as Array<ReviewFlagRow & { position: string }>;
   }
 
-  resolveFlag(id: string, status: 'cleared' | 'confirmed', note: string | null, by: string, now: number): boolean {
-    return (
-      this.db
-        .prepare("UPDATE review_flags SET status = ?, note = ?, resolved_by = ?, resolved_at = ? WHERE id = ? AND status = 'open'")
-        .run(status, note, by, now, id).changes === 1
-    );
+  async resolveFlag(id: string, status: 'cleared' | 'confirmed', note: string | null, by: string, now: number): Promise<boolean> {
+    const { changes } = await this.db
+      .prepare("UPDATE review_flags SET status = ?, note = ?, resolved_by = ?, resolved_at = ? WHERE id = ? AND status = 'open'")
+      .run(status, note, by, now, id);
+    return changes === 1;
   }
 
-  insertAmlReport(row: AmlReportRow): void {
-    this.db.prepare('INSERT INTO aml_reports (id, account_id, action, reference, amount, created_at) VALUES (@id, @account_id, @action, @reference, @amount, @created_at)').run(row);
+  async insertAmlReport(row: AmlReportRow): Promise<void> {
+    await this.db.prepare('INSERT INTO aml_reports (id, account_id, action, reference, amount, created_at) VALUES (@id, @account_id, @action, @reference, @amount, @created_at)').run(row);
   }
 
-  amlReports(since: number | null, before: number | null, limit: number): Array<AmlReportRow & { position: number }> {
-    return this.db
+  /** AML reports, newest first, before listing position (report id) `before`. */
+  async amlReports(since: number | null, before: string | null, limit: number): Promise<Array<AmlReportRow & { position: string }>> {
+    return (await this.db
       .prepare(
-        `SELECT *, rowid AS position FROM aml_reports WHERE (@since IS NULL OR created_at >= @since) AND (@before IS NULL OR rowid < @before)
-         ORDER BY rowid DESC LIMIT @limit`,
+        `SELECT *, id AS position FROM aml_reports WHERE (CAST(@since AS BIGINT) IS NULL OR created_at >= @since) AND (CAST(@before AS TEXT) IS NULL OR id < @before)
+         ORDER BY id DESC LIMIT @limit`,
       )
-      .all({ since, before, limit }) as Array<AmlReportRow & { position: number }>;
+      .all({ since, before, limit })) as Array<AmlReportRow & { position: string }>;
   }
 
-  insertBlacklist(row: BlacklistRow): void {
-    this.db
+  async insertBlacklist(row: BlacklistRow): Promise<void> {
+    await this.db
       .prepare(
         `INSERT INTO blacklist (id, kind, value, reason, created_by, created_at, removed_by, removed_at)
          VALUES (@id, @kind, @value, @reason, @created_by, @created_at, @removed_by, @removed_at)`,
@@ -190,43 +194,45 @@ export class RiskStore {
       .run(row);
   }
 
-  activeBlacklistEntry(kind: BlacklistRow['kind'], value: string): BlacklistRow | undefined {
-    return this.db.prepare('SELECT * FROM blacklist WHERE kind = ? AND value = ? AND removed_at IS NULL').get(kind, value) as BlacklistRow | undefined;
+  async activeBlacklistEntry(kind: BlacklistRow['kind'], value: string): Promise<BlacklistRow | undefined> {
+    return (await this.db.prepare('SELECT * FROM blacklist WHERE kind = ? AND value = ? AND removed_at IS NULL').get(kind, value)) as BlacklistRow | undefined;
   }
 
-  blacklistEntry(id: string): BlacklistRow | undefined {
-    return this.db.prepare('SELECT * FROM blacklist WHERE id = ?').get(id) as BlacklistRow | undefined;
+  async blacklistEntry(id: string): Promise<BlacklistRow | undefined> {
+    return (await this.db.prepare('SELECT * FROM blacklist WHERE id = ?').get(id)) as BlacklistRow | undefined;
   }
 
-  blacklist(limit: number, before: number | null): Array<BlacklistRow & { position: number }> {
-    return this.db
-      .prepare('SELECT *, rowid AS position FROM blacklist WHERE removed_at IS NULL AND (@before IS NULL OR rowid < @before) ORDER BY rowid DESC LIMIT @limit')
-      .all({ before, limit }) as Array<BlacklistRow & { position: number }>;
+  /** Active blacklist entries, newest first, before listing position (entry id) `before`. */
+  async blacklist(limit: number, before: string | null): Promise<Array<BlacklistRow & { position: string }>> {
+    return (await this.db
+      .prepare('SELECT *, id AS position FROM blacklist WHERE removed_at IS NULL AND (CAST(@before AS TEXT) IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit')
+      .all({ before, limit })) as Array<BlacklistRow & { position: string }>;
   }
 
-  removeBlacklist(id: string, by: string, now: number): boolean {
-    return this.db.prepare('UPDATE blacklist SET removed_by = ?, removed_at = ? WHERE id = ? AND removed_at IS NULL').run(by, now, id).changes === 1;
+  async removeBlacklist(id: string, by: string, now: number): Promise<boolean> {
+    return (await this.db.prepare('UPDATE blacklist SET removed_by = ?, removed_at = ? WHERE id = ? AND removed_at IS NULL').run(by, now, id)).changes === 1;
   }
 
   /** Notes that `accountId` used `deviceId` at `at`. */
-  touchDevice(deviceId: string, accountId: string, at: number): void {
-    this.touchDeviceStmt.run(deviceId, accountId, at, at);
+  async touchDevice(deviceId: string, accountId: string, at: number): Promise<void> {
+    await this.touchDeviceStmt.run(deviceId, accountId, at, at);
   }
 
   /** Accounts seen on a device since `since`, least recently seen first. */
-  deviceAccounts(deviceId: string, since: number): Array<{ account_id: string; last_seen: number }> {
-    return this.deviceAccountsStmt.all(deviceId, since) as Array<{ account_id: string; last_seen: number }>;
+  async deviceAccounts(deviceId: string, since: number): Promise<Array<{ account_id: string; last_seen: number }>> {
+    return (await this.deviceAccountsStmt.all(deviceId, since)) as Array<{ account_id: string; last_seen: number }>;
   }
 
   /** Distinct payers who paid `codeId` from `deviceId` since `since`. */
-  payersOnDevice(deviceId: string, codeId: string, since: number): string[] {
-    return (
-      this.db.prepare('SELECT DISTINCT payer_id FROM payments WHERE device_id = ? AND code_id = ? AND created_at >= ?').all(deviceId, codeId, since) as Array<{ payer_id: string }>
-    ).map((row) => row.payer_id);
+  async payersOnDevice(deviceId: string, codeId: string, since: number): Promise<string[]> {
+    const rows = (await this.db
+      .prepare('SELECT DISTINCT payer_id FROM payments WHERE device_id = ? AND code_id = ? AND created_at >= ?')
+      .all(deviceId, codeId, since)) as Array<{ payer_id: string }>;
+    return rows.map((row) => row.payer_id);
   }
 
   /** Payments by `payerId` below `below` fen since `since`. */
-  smallPaymentsSince(payerId: string, below: number, since: number): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM payments WHERE payer_id = ? AND created_at >= ? AND amount < ?').get(payerId, since, below) as { n: number }).n;
+  async smallPaymentsSince(payerId: string, below: number, since: number): Promise<number> {
+    return ((await this.db.prepare('SELECT COUNT(*) AS n FROM payments WHERE payer_id = ? AND created_at >= ? AND amount < ?').get(payerId, since, below)) as { n: number }).n;
   }
 }

@@ -1,4 +1,4 @@
-import type { Sqlite } from './database';
+import type { Database } from './sql';
 
 export interface WebhookEndpointRow {
   id: string;
@@ -50,7 +50,7 @@ export class WebhookStore {
   private readonly insertEventStmt;
   private readonly insertDeliveryStmt;
 
-  constructor(private readonly db: Sqlite) {
+  constructor(private readonly db: Database) {
     this.enabledStmt = db.prepare("SELECT * FROM webhook_endpoints WHERE account_id = ? AND status = 'enabled'");
     this.insertEventStmt = db.prepare('INSERT INTO webhook_events (id, account_id, type, body, created_at) VALUES (@id, @account_id, @type, @body, @created_at)');
     this.insertDeliveryStmt = db.prepare(
@@ -59,43 +59,44 @@ export class WebhookStore {
     );
   }
 
-  insertEndpoint(row: WebhookEndpointRow): void {
-    this.db
+  async insertEndpoint(row: WebhookEndpointRow): Promise<void> {
+    await this.db
       .prepare('INSERT INTO webhook_endpoints (id, account_id, url, secret, events, description, status, created_at) VALUES (@id, @account_id, @url, @secret, @events, @description, @status, @created_at)')
       .run(row);
   }
 
-  endpoint(id: string): WebhookEndpointRow | undefined {
-    return this.db.prepare('SELECT * FROM webhook_endpoints WHERE id = ?').get(id) as WebhookEndpointRow | undefined;
+  async endpoint(id: string): Promise<WebhookEndpointRow | undefined> {
+    return (await this.db.prepare('SELECT * FROM webhook_endpoints WHERE id = ?').get(id)) as WebhookEndpointRow | undefined;
   }
 
-  enabledEndpoints(accountId: string): WebhookEndpointRow[] {
-    return this.enabledStmt.all(accountId) as WebhookEndpointRow[];
+  async enabledEndpoints(accountId: string): Promise<WebhookEndpointRow[]> {
+    return (await this.enabledStmt.all(accountId)) as WebhookEndpointRow[];
   }
 
-  endpoints(accountId: string): WebhookEndpointRow[] {
-    return this.db.prepare("SELECT * FROM webhook_endpoints WHERE account_id = ? AND status = 'enabled' ORDER BY created_at, id").all(accountId) as WebhookEndpointRow[];
+  async endpoints(accountId: string): Promise<WebhookEndpointRow[]> {
+    return (await this.db.prepare("SELECT * FROM webhook_endpoints WHERE account_id = ? AND status = 'enabled' ORDER BY created_at, id").all(accountId)) as WebhookEndpointRow[];
   }
 
-  deleteEndpoint(id: string): void {
-    this.db.prepare("UPDATE webhook_endpoints SET status = 'deleted' WHERE id = ?").run(id);
+  async deleteEndpoint(id: string): Promise<void> {
+    await this.db.prepare("UPDATE webhook_endpoints SET status = 'deleted' WHERE id = ?").run(id);
   }
 
-  insertEvent(row: WebhookEventRow): void {
-    this.insertEventStmt.run(row);
+  async insertEvent(row: WebhookEventRow): Promise<void> {
+    await this.insertEventStmt.run(row);
   }
 
-  insertDelivery(id: string, eventId: string, endpointId: string, accountId: string, now: number, retryUntil: number): void {
-    this.insertDeliveryStmt.run(id, eventId, endpointId, accountId, now, retryUntil, now);
+  /** Queues one delivery, numbered after every other (callers run it inside `ctx.db.tx`). */
+  async insertDelivery(id: string, eventId: string, endpointId: string, accountId: string, now: number, retryUntil: number): Promise<void> {
+    await this.insertDeliveryStmt.run(id, eventId, endpointId, accountId, now, retryUntil, now);
   }
 
   /**
    * Takes up to `limit` deliveries that are due (pending and due, or delivering with an expired
    * lease: their worker died) for enabled endpoints, leasing each until `leaseUntil` and counting
-   * the attempt.
+   * the attempt. An UPDATE then a read per delivery: callers run it inside `ctx.db.tx`.
    */
-  claimDue(now: number, leaseUntil: number, limit: number): DueDelivery[] {
-    const claimed = this.db
+  async claimDue(now: number, leaseUntil: number, limit: number): Promise<DueDelivery[]> {
+    const claimed = (await this.db
       .prepare(
         `UPDATE webhook_deliveries SET status = 'delivering', lease_until = ?, attempts = attempts + 1
          WHERE id IN (
@@ -105,52 +106,53 @@ export class WebhookStore {
            ORDER BY d.next_attempt_at, d.seq LIMIT ?)
          RETURNING id`,
       )
-      .all(leaseUntil, now, now, limit) as Array<{ id: string }>;
+      .all(leaseUntil, now, now, limit)) as Array<{ id: string }>;
     const load = this.db.prepare(
       `SELECT d.*, e.url, e.secret, ev.body FROM webhook_deliveries d
        JOIN webhook_endpoints e ON e.id = d.endpoint_id JOIN webhook_events ev ON ev.id = d.event_id WHERE d.id = ?`,
     );
-    return claimed.map(({ id }) => load.get(id) as DueDelivery).sort((a, b) => a.seq - b.seq);
+    const due: DueDelivery[] = [];
+    for (const { id } of claimed) due.push((await load.get(id)) as DueDelivery);
+    return due.sort((a, b) => a.seq - b.seq);
   }
 
   /** Records an attempt's outcome, only while this worker still holds the lease it took. */
-  finishAttempt(
+  async finishAttempt(
     id: string,
     leaseUntil: number,
     outcome: { status: 'succeeded' | 'pending' | 'dead'; nextAttemptAt: number; statusCode: number | null; error: string | null; deliveredAt: number | null },
-  ): boolean {
-    return (
-      this.db
-        .prepare(
-          `UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?, delivered_at = ?, lease_until = NULL
-           WHERE id = ? AND status = 'delivering' AND lease_until = ?`,
-        )
-        .run(outcome.status, outcome.nextAttemptAt, outcome.statusCode, outcome.error, outcome.deliveredAt, id, leaseUntil).changes === 1
-    );
+  ): Promise<boolean> {
+    const { changes } = await this.db
+      .prepare(
+        `UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?, delivered_at = ?, lease_until = NULL
+         WHERE id = ? AND status = 'delivering' AND lease_until = ?`,
+      )
+      .run(outcome.status, outcome.nextAttemptAt, outcome.statusCode, outcome.error, outcome.deliveredAt, id, leaseUntil);
+    return changes === 1;
   }
 
   /** Queues a delivery again at once with a fresh retry window (redelivery by hand). */
-  requeue(id: string, now: number, retryUntil: number): void {
-    this.db
+  async requeue(id: string, now: number, retryUntil: number): Promise<void> {
+    await this.db
       .prepare("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, retry_until = ?, lease_until = NULL WHERE id = ?")
       .run(now, retryUntil, id);
   }
 
-  delivery(id: string): WebhookDeliveryView | undefined {
-    return this.db
+  async delivery(id: string): Promise<WebhookDeliveryView | undefined> {
+    return (await this.db
       .prepare('SELECT d.*, ev.type AS event_type FROM webhook_deliveries d JOIN webhook_events ev ON ev.id = d.event_id WHERE d.id = ?')
-      .get(id) as WebhookDeliveryView | undefined;
+      .get(id)) as WebhookDeliveryView | undefined;
   }
 
   /** A merchant's deliveries, newest first, paged by `seq`. */
-  deliveries(accountId: string, filter: { endpointId?: string; status?: string }, beforeSeq: number | null, limit: number): WebhookDeliveryView[] {
-    return this.db
+  async deliveries(accountId: string, filter: { endpointId?: string; status?: string }, beforeSeq: number | null, limit: number): Promise<WebhookDeliveryView[]> {
+    return (await this.db
       .prepare(
         `SELECT d.*, ev.type AS event_type FROM webhook_deliveries d JOIN webhook_events ev ON ev.id = d.event_id
-         WHERE d.account_id = @accountId AND (@before IS NULL OR d.seq < @before)
-           AND (@endpointId IS NULL OR d.endpoint_id = @endpointId) AND (@status IS NULL OR d.status = @status)
+         WHERE d.account_id = @accountId AND (CAST(@before AS BIGINT) IS NULL OR d.seq < @before)
+           AND (CAST(@endpointId AS TEXT) IS NULL OR d.endpoint_id = @endpointId) AND (CAST(@status AS TEXT) IS NULL OR d.status = @status)
          ORDER BY d.seq DESC LIMIT @limit`,
       )
-      .all({ accountId, before: beforeSeq, endpointId: filter.endpointId ?? null, status: filter.status ?? null, limit }) as WebhookDeliveryView[];
+      .all({ accountId, before: beforeSeq, endpointId: filter.endpointId ?? null, status: filter.status ?? null, limit })) as WebhookDeliveryView[];
   }
 }

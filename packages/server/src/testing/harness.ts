@@ -9,6 +9,10 @@ import { ManualClock, type Clock } from '../clock';
 import { DEFAULT_CONFIG, type Config } from '../config';
 import { seededRandom } from '../domain/random';
 import { SqliteDatabase } from '../store/database';
+import { openDatabase } from '../store/open';
+import { PostgresDatabase } from '../store/postgres';
+import { freshPostgresDatabase } from './postgres';
+import type { Database } from '../store/sql';
 import { assertInvariants } from './invariants';
 
 /** Signs a merchant request the way SPEC section 8 says (for tests and examples). */
@@ -21,10 +25,14 @@ export function signRequest(credentials: Pick<MerchantCredentials, 'appId' | 'se
 
 export interface TestApp {
   app: FastifyInstance;
-  database: SqliteDatabase;
+  database: Database;
   clock: ManualClock | Clock;
-  /** The SQLite file of this test app, in its own temporary folder. */
+  /** A file in this test app's own temporary folder (the SQLite database when on SQLite). */
   file: string;
+  /** The store, as `--db` takes it: the SQLite file, or the URL of this test's PostgreSQL database. */
+  db: string;
+  /** A second connection to the same store, as another process would open it. */
+  reopen(): Database;
   /** Logs a user in with the dev provider; returns the session token and the user id. */
   login(openid: string, extra?: { name?: string; deviceId?: string; region?: string }): Promise<{ token: string; userId: string }>;
   /** Sandbox top-up of a session's wallet. */
@@ -33,23 +41,26 @@ export interface TestApp {
   merchant(body: CreateDevMerchantBody): Promise<MerchantCredentials>;
   /** Headers of a signed merchant request. */
   signed(credentials: MerchantCredentials, method: string, target: string, body?: unknown): { headers: Record<string, string>; payload: string };
-  /** Throws when any money invariant is violated. */
-  checkInvariants(): void;
+  /** Rejects when any money invariant is violated. */
+  checkInvariants(): Promise<void>;
   /** Starts listening on an ephemeral port; returns the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
 }
 
 /**
- * A real app on a real SQLite file in a fresh temporary folder, with a hand-moved clock (starting
- * now) and seeded randomness unless told otherwise.
+ * A real app on a real store, with a hand-moved clock (starting now) and seeded randomness unless
+ * told otherwise: a SQLite file in a fresh temporary folder, or — when `HONGBAO_TEST_DB=postgres`
+ * (the server-postgres jest project) — a fresh PostgreSQL database, dropped on close.
  */
 export async function createTestApp(options: { config?: Partial<Config>; seed?: string; clock?: Clock } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'hongbao-test-'));
   const file = join(dir, 'hongbao.db');
-  const config: Config = { ...DEFAULT_CONFIG, db: file, logLevel: 'silent', sweepIntervalMs: 0, ...options.config };
+  const postgres = process.env.HONGBAO_TEST_DB === 'postgres' ? await freshPostgresDatabase() : null;
+  const db = postgres?.url ?? file;
+  const config: Config = { ...DEFAULT_CONFIG, db, logLevel: 'silent', sweepIntervalMs: 0, pgPoolSize: 4, ...options.config };
   const clock = options.clock ?? new ManualClock(Date.now());
-  const database = new SqliteDatabase(file);
+  const database: Database = postgres ? new PostgresDatabase(postgres.url, { poolSize: config.pgPoolSize }) : new SqliteDatabase(file);
   const app = await buildApp({ config, clock, rng: seededRandom(options.seed ?? 'hongbao-test'), database });
 
   const expectOk = (response: { statusCode: number; body: string }, what: string) => {
@@ -62,6 +73,8 @@ export async function createTestApp(options: { config?: Partial<Config>; seed?: 
     database,
     clock,
     file,
+    db,
+    reopen: () => openDatabase(config),
     async login(openid, extra = {}) {
       const body = expectOk(await app.inject({ method: 'POST', url: '/v1/sessions', payload: { provider: 'dev', openid, ...extra } }), 'login');
       return { token: body.token, userId: body.user.id };
@@ -78,8 +91,8 @@ export async function createTestApp(options: { config?: Partial<Config>; seed?: 
       if (payload) headers['content-type'] = 'application/json';
       return { headers, payload };
     },
-    checkInvariants() {
-      assertInvariants(database);
+    async checkInvariants() {
+      await assertInvariants(database);
     },
     async listen() {
       await app.listen({ host: '127.0.0.1', port: 0 });
@@ -89,7 +102,8 @@ export async function createTestApp(options: { config?: Partial<Config>; seed?: 
     },
     async close() {
       await app.close();
-      database.close();
+      await database.close();
+      await postgres?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

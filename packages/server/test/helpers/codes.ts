@@ -44,14 +44,14 @@ export const pay = (t: TestApp, payer: Caller, token: string, fields: Record<str
  * Everything a money or code operation could change: balances, payments, daily usage and codes.
  * Two equal snapshots around a rejected request prove it changed nothing.
  */
-export function snapshot(t: TestApp) {
-  const db = t.database.db;
+export async function snapshot(t: TestApp) {
+  const db = t.database;
   return {
-    balances: db.prepare('SELECT owner_id, type, balance FROM ledger_accounts ORDER BY owner_id, type').all(),
-    transfers: db.prepare('SELECT COUNT(*) AS n FROM transfers').get(),
-    payments: db.prepare('SELECT * FROM payments ORDER BY rowid').all(),
-    usage: db.prepare('SELECT * FROM daily_usage ORDER BY account_id, day').all(),
-    codes: db.prepare('SELECT * FROM codes ORDER BY id').all(),
+    balances: await db.all('SELECT owner_id, type, balance FROM ledger_accounts ORDER BY owner_id, type'),
+    transfers: await db.get('SELECT COUNT(*) AS n FROM transfers'),
+    payments: await db.all('SELECT * FROM payments ORDER BY id'),
+    usage: await db.all('SELECT * FROM daily_usage ORDER BY account_id, day'),
+    codes: await db.all('SELECT * FROM codes ORDER BY id'),
   };
 }
 

@@ -15,7 +15,7 @@ export function freshAppPerTest(set: (app: TestApp) => void, get: () => TestApp,
   });
   afterEach(async () => {
     const app = get();
-    app.checkInvariants();
+    await app.checkInvariants();
     await app.close();
   });
 }

@@ -6,7 +6,6 @@ import { buildApp } from '../../src/app';
 import type { Clock } from '../../src/clock';
 import { DEFAULT_CONFIG } from '../../src/config';
 import { seededRandom } from '../../src/domain/random';
-import { SqliteDatabase } from '../../src/store/database';
 import { assertInvariants } from '../../src/testing/invariants';
 import type { TestApp } from '../../src/testing/harness';
 
@@ -43,9 +42,9 @@ export async function startReceiver(answer: (n: number, request: ReceivedRequest
  */
 export async function restart(t: TestApp, clock: Clock) {
   await t.app.close();
-  t.database.close();
-  const database = new SqliteDatabase(t.file);
-  const app = await buildApp({ config: { ...DEFAULT_CONFIG, db: t.file, logLevel: 'silent', sweepIntervalMs: 0 }, clock, rng: seededRandom('restart'), database });
+  await t.database.close();
+  const database = t.reopen();
+  const app = await buildApp({ config: { ...DEFAULT_CONFIG, db: t.db, logLevel: 'silent', sweepIntervalMs: 0 }, clock, rng: seededRandom('restart'), database });
   return {
     app,
     database,
@@ -53,7 +52,7 @@ export async function restart(t: TestApp, clock: Clock) {
     checkInvariants: () => assertInvariants(database),
     async close() {
       await app.close();
-      database.close();
+      await database.close();
       rmSync(dirname(t.file), { recursive: true, force: true });
     },
   };

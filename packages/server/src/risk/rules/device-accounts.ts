@@ -10,10 +10,10 @@ const DAY_MS = 86_400_000;
 export const deviceAccounts: RiskRule = {
   id: 'device-accounts',
   actions: ['create', 'claim', 'payment'],
-  evaluate(request, env) {
+  async evaluate(request, env) {
     if (!request.deviceId) return null;
     const windowMs = env.config.deviceWindowDays * DAY_MS;
-    const seen = env.store.deviceAccounts(request.deviceId, env.now - windowMs);
+    const seen = await env.store.deviceAccounts(request.deviceId, env.now - windowMs);
     if (seen.some((row) => row.account_id === request.account.id)) return null;
     const max = env.config.deviceMaxAccounts;
     if (seen.length < max) return null;

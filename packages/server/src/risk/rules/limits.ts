@@ -8,7 +8,7 @@ export function nextBusinessDay(now: number): number {
   return Math.floor((now + offset) / 86_400_000) * 86_400_000 + 86_400_000 - offset;
 }
 
-function checkLimits(rule: string, request: RiskRequest, env: RuleEnv, limits: { singleLimit: number; dailyLimit: number }, why: string): Verdict | null {
+async function checkLimits(rule: string, request: RiskRequest, env: RuleEnv, limits: { singleLimit: number; dailyLimit: number }, why: string): Promise<Verdict | null> {
   const amount = request.amount;
   if (amount === null) return null;
   const { singleLimit, dailyLimit } = limits;
@@ -22,7 +22,7 @@ function checkLimits(rule: string, request: RiskRequest, env: RuleEnv, limits: {
       details: { limit: singleLimit },
     };
   }
-  const used = env.usedToday(request.account.id);
+  const used = await env.usedToday(request.account.id);
   if (used + amount > dailyLimit) {
     return {
       rule,
@@ -45,7 +45,7 @@ function tierLimits(account: AccountRow, env: RuleEnv) {
 export const tierLimit: RiskRule = {
   id: 'tier-limit',
   actions: ['create', 'payment'],
-  evaluate(request, env) {
+  async evaluate(request, env) {
     return checkLimits(this.id, request, env, tierLimits(request.account, env), '');
   },
 };
@@ -54,7 +54,7 @@ export const tierLimit: RiskRule = {
 export const regionLimit: RiskRule = {
   id: 'region-limit',
   actions: ['create', 'payment'],
-  evaluate(request, env) {
+  async evaluate(request, env) {
     const factor = regionFactor(request.account, env.config.regionFactors);
     if (factor >= 1) return null;
     return checkLimits(this.id, request, env, policyFor(request.account, env.config.regionFactors), `region ${request.account.region} (×${factor}) `);

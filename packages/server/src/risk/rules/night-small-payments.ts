@@ -19,11 +19,11 @@ export function inWindow(hour: number, start: number, end: number): boolean {
 export const nightSmallPayments: RiskRule = {
   id: 'night-small-payments',
   actions: ['payment'],
-  evaluate(request, env) {
+  async evaluate(request, env) {
     const { config } = env;
     if (request.amount === null || request.amount >= config.nightSmallAmount) return null;
     if (!inWindow(shanghaiHour(env.now), config.nightStartHour, config.nightEndHour)) return null;
-    const earlier = env.store.smallPaymentsSince(request.account.id, config.nightSmallAmount, env.now - config.nightWindowMinutes * 60_000);
+    const earlier = await env.store.smallPaymentsSince(request.account.id, config.nightSmallAmount, env.now - config.nightWindowMinutes * 60_000);
     if (earlier + 1 <= config.nightMaxPayments) return null;
     const until = env.now + config.nightRestrictionHours * 3_600_000;
     return {

@@ -7,9 +7,9 @@ import type { RiskRule } from '../types';
 export const restriction: RiskRule = {
   id: 'restriction',
   actions: ['create', 'claim', 'payment'],
-  evaluate(request, env) {
+  async evaluate(request, env) {
     const scope = request.action === 'payment' ? 'payment' : 'all';
-    const active = env.store.activeRestriction(request.account.id, request.deviceId, scope, env.now);
+    const active = await env.store.activeRestriction(request.account.id, request.deviceId, scope, env.now);
     if (!active) return null;
     const what = active.subject_kind === 'account' ? 'This account' : 'This device';
     return { rule: active.rule, outcome: 'block', reason: `${what} is restricted: ${active.reason}`, until: active.until };

@@ -8,10 +8,10 @@ import type { RiskRule } from '../types';
 export const sharedDeviceCode: RiskRule = {
   id: 'shared-device-code',
   actions: ['payment'],
-  evaluate(request, env) {
+  async evaluate(request, env) {
     if (!request.deviceId || !request.code) return null;
     const since = env.now - env.config.sharedDeviceWindowHours * 3_600_000;
-    const others = env.store.payersOnDevice(request.deviceId, request.code.id, since).filter((payer) => payer !== request.account.id);
+    const others = (await env.store.payersOnDevice(request.deviceId, request.code.id, since)).filter((payer) => payer !== request.account.id);
     if (others.length < env.config.sharedDeviceMaxAccounts) return null;
     const until = env.now + env.config.sharedDeviceRestrictionDays * 86_400_000;
     const accounts = [request.account.id, ...others];

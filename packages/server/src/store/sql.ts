@@ -1,0 +1,69 @@
+/**
+ * The store seam: what every store class and service sees of the database, the same for the
+ * embedded SQLite file and for PostgreSQL. Statements are written once, in the SQL both speak
+ * (see docs/scaling.md for the rules), with `?` or `@name` parameters; each store prepares them
+ * once and runs them with async `get`/`all`/`run`.
+ *
+ * Transactions: `tx(fn)` runs `fn` as one transaction — all of it, or nothing when it throws.
+ * Statements run inside `fn` (found through async context, so nothing is passed around) belong to
+ * it; a nested `tx` joins the enclosing one. Inside a transaction await only the database: no
+ * network calls, no timers.
+ */
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface RunResult {
+  changes: number;
+}
+
+/** Positional parameters, or one object for `@name` parameters. */
+export type Params = unknown[];
+
+export interface Statement<Row = any> {
+  get(...params: Params): Promise<Row | undefined>;
+  all(...params: Params): Promise<Row[]>;
+  run(...params: Params): Promise<RunResult>;
+  /** A statement that returns the first column of each row instead of the row. */
+  pluck<Value = any>(): Statement<Value>;
+}
+
+export interface TxOptions {
+  /**
+   * PostgreSQL only. Transactions run SERIALIZABLE (as if alone, like every transaction on SQLite);
+   * a path whose statements take their row locks themselves and never act on a stale read (the
+   * claim statement) may ask for READ COMMITTED, which waits for a lock instead of failing on it.
+   */
+  isolation?: 'serializable' | 'read committed';
+}
+
+export interface Database {
+  readonly dialect: Dialect;
+  /** Where the data lives: a SQLite file or a PostgreSQL URL (without its password). */
+  readonly location: string;
+  prepare<Row = any>(sql: string): Statement<Row>;
+  get<Row = any>(sql: string, ...params: Params): Promise<Row | undefined>;
+  all<Row = any>(sql: string, ...params: Params): Promise<Row[]>;
+  run(sql: string, ...params: Params): Promise<RunResult>;
+  /** Runs `fn` as one transaction (see above). Its commit may follow later: await `flush()`. */
+  tx<T>(fn: () => Promise<T>, options?: TxOptions): Promise<T>;
+  /** True while the calling async context is inside a transaction. */
+  readonly inTransaction: boolean;
+  /** Runs `callback` once the current transaction commits (at once outside one). */
+  onCommit(callback: () => void): void;
+  /**
+   * Runs `callback` right after the current transaction rolls back, outside it (it may start a
+   * transaction of its own). Must be called inside a transaction.
+   */
+  onRollback(callback: () => void | Promise<void>): void;
+  /** Resolves when every transaction run so far by this process is committed (durably). */
+  flush(): Promise<void>;
+  /** Applies the migrations not yet applied; resolves to how many ran. */
+  migrate(): Promise<number>;
+  /** Commits what is pending and closes every connection. */
+  close(): Promise<void>;
+}
+
+/** Whether an error is a uniqueness violation, on either store. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string } | null;
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === '23505';
+}

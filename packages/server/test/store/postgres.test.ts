@@ -1,0 +1,101 @@
+/**
+ * The PostgreSQL store itself: the shared SQL's parameters rewritten for PostgreSQL, numbers read
+ * as numbers, transactions that lose a race run again, and callbacks on commit and rollback.
+ * Runs on the PostgreSQL server of HONGBAO_TEST_PG (127.0.0.1:5432 by default) and fails when it
+ * cannot reach it.
+ */
+import { PostgresDatabase, translate } from '../../src/store/postgres';
+import { freshPostgresDatabase } from '../../src/testing/postgres';
+
+describe('translate', () => {
+  it('numbers @name parameters once each, in order of first use', () => {
+    expect(translate('SELECT * FROM t WHERE a = @a AND b = @b OR a2 = @a')).toMatchObject({ text: 'SELECT * FROM t WHERE a = $1 AND b = $2 OR a2 = $1', names: ['a', 'b'] });
+  });
+
+  it('numbers ? parameters by position', () => {
+    expect(translate('UPDATE t SET a = ? WHERE id = ?')).toMatchObject({ text: 'UPDATE t SET a = $1 WHERE id = $2', names: null });
+  });
+
+  it('leaves string literals, quoted names, comments and casts alone', () => {
+    const sql = `SELECT '?', 'it''s @x', "@col", CAST(@v AS BIGINT), x::text -- what @y?\nFROM t WHERE id = ?`;
+    expect(translate(sql.replace('WHERE id = ?', 'WHERE id = @id')).text).toBe(`SELECT '?', 'it''s @x', "@col", CAST($1 AS BIGINT), x::text -- what @y?\nFROM t WHERE id = $2`);
+  });
+
+  it('refuses a statement that mixes both kinds', () => {
+    expect(() => translate('SELECT @a, ?')).toThrow(/Mixed/);
+  });
+});
+
+describe('PostgresDatabase', () => {
+  let db: PostgresDatabase;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const fresh = await freshPostgresDatabase();
+    drop = fresh.drop;
+    db = new PostgresDatabase(fresh.url, { poolSize: 8 });
+    await db.run('CREATE TABLE counters (id TEXT PRIMARY KEY, n BIGINT NOT NULL)');
+    await db.run("INSERT INTO counters (id, n) VALUES ('c', 0)");
+  });
+
+  afterAll(async () => {
+    await db.close();
+    await drop();
+  });
+
+  it('reads BIGINT, COUNT and SUM as JS numbers, and binds named parameters from an object', async () => {
+    expect(await db.get('SELECT CAST(@big AS BIGINT) AS big, COUNT(*) AS n, SUM(n) AS total FROM counters', { big: 2 ** 40 })).toEqual({ big: 2 ** 40, n: 1, total: 0 });
+    expect(await db.prepare('SELECT id FROM counters').pluck().all()).toEqual(['c']);
+    await expect(db.get('SELECT @missing AS m', {})).rejects.toThrow(/Missing named parameter "missing"/);
+  });
+
+  it('runs a transaction that loses a serialization race again, so every increment counts', async () => {
+    // Read, wait, then write: under SERIALIZABLE concurrent runs conflict, and the losers re-run.
+    let attempts = 0;
+    const increment = () =>
+      db.tx(async () => {
+        attempts++;
+        const { n } = (await db.get<{ n: number }>("SELECT n FROM counters WHERE id = 'c'"))!;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await db.run("UPDATE counters SET n = ? WHERE id = 'c'", n + 1);
+      });
+    await Promise.all(Array.from({ length: 8 }, increment));
+    expect(await db.get("SELECT n FROM counters WHERE id = 'c'")).toEqual({ n: 8 });
+    expect(attempts).toBeGreaterThan(8);
+  });
+
+  it('commits all or nothing, and calls back after the commit or the rollback', async () => {
+    const seen: string[] = [];
+    await db.tx(async () => {
+      await db.run("INSERT INTO counters (id, n) VALUES ('kept', 1)");
+      db.onCommit(() => seen.push('committed'));
+      expect(db.inTransaction).toBe(true);
+    });
+    await expect(
+      db.tx(async () => {
+        await db.run("INSERT INTO counters (id, n) VALUES ('undone', 1)");
+        db.onRollback(async () => {
+          await db.tx(async () => db.run("INSERT INTO counters (id, n) VALUES ('after', 1)"));
+          seen.push('rolled back');
+        });
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
+    expect(db.inTransaction).toBe(false);
+    expect(seen).toEqual(['committed', 'rolled back']);
+    expect(await db.prepare("SELECT id FROM counters WHERE id IN ('kept', 'undone', 'after') ORDER BY id").pluck().all()).toEqual(['after', 'kept']);
+  });
+
+  it('reports a real uniqueness violation once it repeats', async () => {
+    await expect(db.tx(async () => db.run("INSERT INTO counters (id, n) VALUES ('c', 1)"))).rejects.toMatchObject({ code: '23505' });
+  });
+
+  it('delivers NOTIFY to a listener on another connection', async () => {
+    const received: string[] = [];
+    const stop = await db.listen('hongbao_test_channel', (payload) => received.push(payload));
+    await db.notify('hongbao_test_channel', 'hello');
+    for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await stop();
+    expect(received).toEqual(['hello']);
+  });
+});
