@@ -15,6 +15,12 @@ import type { TxOptions } from '../store/sql';
  */
 export const CLAIM_TX: TxOptions = { isolation: 'read committed' };
 
+/** A share taken for a claim, and how to count it on its packet (resolving to the packet after). */
+interface TakenShare {
+  claim: ClaimRow;
+  count: () => Promise<PacketRow>;
+}
+
 /** How often a claimer looks again while every share left is held by claimers in flight (2 ms apart). */
 const HELD_SHARE_ATTEMPTS = 500;
 
@@ -34,10 +40,10 @@ export class ClaimService {
 
   /**
    * One transaction, in this order: the code (when a token is sent), the packet, its window and
-   * status, the recipient, an earlier claim by the caller, then the share: on SQLite the next slot
-   * taken by one conditional UPDATE, the claim row and the escrow-to-wallet transfer; on PostgreSQL
-   * all of that as one statement. The last share finishes the packet and names its luckiest claim.
-   * This is the hot path: every statement is prepared and nothing is read twice.
+   * status, the recipient, an earlier claim by the caller, then the share (see takeShare and
+   * takeShareOnPostgres), the audit and webhook records, and the share counted on the packet. The
+   * last share finishes the packet and names its luckiest claim. This is the hot path: every
+   * statement is prepared and nothing is read twice.
    */
   async claim(actor: Actor, body: ClaimBody): Promise<ClaimResponse> {
     if ((body.token === undefined) === (body.packetId === undefined)) {
@@ -64,27 +70,29 @@ export class ClaimService {
 
       const deviceId = body.deviceId ?? actor.deviceId;
       const wallet = await ledger.account(user.id, 'wallet');
-      const { claim, current: taken } = this.ctx.db.dialect === 'postgres'
-        ? await this.takeShareInOneStatement(packet, user.id, deviceId, wallet, now)
+      const senderName = (await this.ctx.stores.accounts.byId(packet.sender_id))?.name ?? '';
+      const { claim, count } = this.ctx.db.dialect === 'postgres'
+        ? await this.takeShareOnPostgres(packet, user.id, deviceId, wallet, now)
         : await this.takeShare(packet, user.id, deviceId, wallet, now);
-      const amount = claim.amount;
-      const current = taken.claimed_count === taken.count ? ((await packets.finish(packetId, now)) ?? taken) : taken;
       const concerned = [packet.sender_id, user.id];
-      await this.ctx.events.emit({ type: 'packet.claimed', actorId: user.id, subjectId: packetId, accountIds: concerned, amount, data: { claimId: claim.id, slot: claim.slot }, at: now });
+      await this.ctx.events.emit({ type: 'packet.claimed', actorId: user.id, subjectId: packetId, accountIds: concerned, amount: claim.amount, data: { claimId: claim.id, slot: claim.slot }, at: now });
+      const taken = await count();
+      const current = taken.claimed_count === taken.count ? ((await packets.finish(packetId, now)) ?? taken) : taken;
       if (current.status === 'finished') {
         await this.ctx.events.emit({ type: 'packet.finished', actorId: null, subjectId: packetId, accountIds: [packet.sender_id], amount: 0, data: { luckiestClaimId: current.luckiest_claim_id }, at: now });
       }
       this.ctx.db.onCommit(() => this.ctx.bus.notify(packetTopic(packetId)));
-      return { claim: claimView(claim, user.name), packet: await this.packets.view(current) };
+      return { claim: claimView(claim, user.name), packet: await this.packets.view(current, senderName) };
     }, CLAIM_TX);
   }
 
   /**
    * SQLite: the next slot taken by one conditional UPDATE, the claim row, and the escrow-to-wallet
    * transfer. Write transactions run one at a time, so the packet read before is exactly the row
-   * the UPDATE changed: the difference in claimed_amount is the share of the slot just taken.
+   * the UPDATE changed: the difference in claimed_amount is the share of the slot just taken. The
+   * packet is counted already (`count` just hands it back).
    */
-  private async takeShare(packet: PacketRow, userId: string, deviceId: string | null, wallet: string, now: number): Promise<{ claim: ClaimRow; current: PacketRow }> {
+  private async takeShare(packet: PacketRow, userId: string, deviceId: string | null, wallet: string, now: number): Promise<TakenShare> {
     const { packets, ledger } = this.ctx.stores;
     const taken = await packets.takeSlot(packet.id, now);
     if (!taken) return fail('PACKET_EXHAUSTED');
@@ -95,22 +103,30 @@ export class ClaimService {
       { account: packet.escrow_account_id, amount: -amount },
       { account: wallet, amount },
     ], now);
-    return { claim, current: taken };
+    return { claim, count: async () => taken };
   }
 
   /**
-   * PostgreSQL: the share, the claim and the money in one statement (PacketStore
-   * .claimInOneStatement). When every share left is held by claimers still in flight, waits a
-   * moment and looks again: one of them may yet roll back and free its share.
+   * PostgreSQL: the share, the claim and the claimer's money in one statement that touches no row
+   * another claimer needs (PacketStore.takeShare, FOR UPDATE SKIP LOCKED); `count` then counts the
+   * share on the packet and takes it out of the escrow — every claimer's rows — and is called last,
+   * right before the commit, so the packet's row lock is held for one statement and the commit.
+   * When every share left is held by claimers still in flight, waits a moment and looks again: one
+   * of them may yet roll back and free its share.
    */
-  private async takeShareInOneStatement(packet: PacketRow, userId: string, deviceId: string | null, wallet: string, now: number): Promise<{ claim: ClaimRow; current: PacketRow }> {
+  private async takeShareOnPostgres(packet: PacketRow, userId: string, deviceId: string | null, wallet: string, now: number): Promise<TakenShare> {
     const { packets } = this.ctx.stores;
-    const input = { packet_id: packet.id, claim_id: newId('cl'), user_id: userId, device_id: deviceId, transfer_id: newId('tr'), escrow_account_id: packet.escrow_account_id, wallet_account_id: wallet, now };
+    const input = { packet_id: packet.id, claim_id: newId('cl'), user_id: userId, device_id: deviceId, transfer_id: newId('tr'), wallet_account_id: wallet, now };
     for (let attempt = 1; ; attempt++) {
-      const result = await packets.claimInOneStatement(input);
-      if (result.claim && result.packet) return { claim: result.claim, current: result.packet };
-      // A share taken from a packet that closed meanwhile: failing rolls the mark back.
-      if (result.share) return fail(now >= packet.expires_at ? 'PACKET_EXPIRED' : 'PACKET_EXHAUSTED');
+      const claim = await packets.takeShare(input);
+      if (claim) {
+        const count = async () => {
+          const counted = await packets.countShare({ packet_id: packet.id, transfer_id: input.transfer_id, amount: claim.amount, now });
+          // The packet closed meanwhile: failing rolls back the share and the money.
+          return counted ?? fail(now >= packet.expires_at ? 'PACKET_EXPIRED' : 'PACKET_EXHAUSTED');
+        };
+        return { claim, count };
+      }
       const fresh = await packets.byId(packet.id);
       if (!fresh || fresh.status !== 'active' || fresh.claimed_count >= fresh.count || attempt >= HELD_SHARE_ATTEMPTS) return fail('PACKET_EXHAUSTED');
       await new Promise((resolve) => setTimeout(resolve, 2));

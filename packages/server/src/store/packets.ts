@@ -26,14 +26,13 @@ export interface PacketRow {
   refunded_at: number | null;
 }
 
-/** What the one-statement claim (PostgreSQL) needs. */
+/** What taking a share (PostgreSQL) needs. */
 export interface ClaimInput {
   packet_id: string;
   claim_id: string;
   user_id: string;
   device_id: string | null;
   transfer_id: string;
-  escrow_account_id: string;
   wallet_account_id: string;
   now: number;
 }
@@ -84,11 +83,12 @@ export class PacketStore {
   private readonly markRefundedStmt;
 
   private readonly markShareStmt;
-  private readonly claimStmt;
+  private readonly takeShareStmt;
+  private readonly countShareStmt;
 
   constructor(readonly db: Database) {
     this.markShareStmt = db.prepare('UPDATE packet_shares SET claim_id = ? WHERE packet_id = ? AND slot = ?');
-    this.claimStmt = db.prepare(
+    this.takeShareStmt = db.prepare(
       `WITH share AS (
          UPDATE packet_shares s SET claim_id = @claim_id
          WHERE (s.packet_id, s.slot) = (
@@ -96,30 +96,35 @@ export class PacketStore {
            WHERE o.packet_id = @packet_id AND o.claim_id IS NULL
            ORDER BY o.slot LIMIT 1 FOR UPDATE SKIP LOCKED)
          RETURNING s.slot, s.amount
-       ), packet AS (
-         UPDATE packets p SET claimed_count = p.claimed_count + 1, claimed_amount = p.claimed_amount + share.amount, version = p.version + 1
-         FROM share
-         WHERE p.id = @packet_id AND p.status = 'active' AND p.claimed_count < p.count AND p.expires_at > @now
-         RETURNING p.*
        ), claim AS (
          INSERT INTO claims (id, packet_id, user_id, slot, amount, device_id, created_at)
-         SELECT @claim_id, @packet_id, @user_id, share.slot, share.amount, @device_id, @now FROM share, packet
+         SELECT @claim_id, @packet_id, @user_id, share.slot, share.amount, @device_id, @now FROM share
          RETURNING *
        ), transfer AS (
          INSERT INTO transfers (id, kind, reference, created_at) SELECT @transfer_id, 'packet.claim', claim.id, @now FROM claim
          RETURNING id
-       ), escrow AS (
-         UPDATE ledger_accounts a SET balance = a.balance - claim.amount FROM claim
-         WHERE a.id = @escrow_account_id RETURNING a.id, a.balance, -claim.amount AS amount
        ), wallet AS (
          UPDATE ledger_accounts a SET balance = a.balance + claim.amount FROM claim
-         WHERE a.id = @wallet_account_id RETURNING a.id, a.balance, claim.amount AS amount
-       ), entries AS (
+         WHERE a.id = @wallet_account_id RETURNING a.id, a.balance, claim.amount
+       ), entry AS (
          INSERT INTO ledger_entries (transfer_id, ledger_account_id, amount, balance_after, created_at)
-         SELECT transfer.id, leg.id, leg.amount, leg.balance, @now FROM transfer, (SELECT * FROM escrow UNION ALL SELECT * FROM wallet) leg
+         SELECT transfer.id, wallet.id, wallet.amount, wallet.balance, @now FROM transfer, wallet
        )
-       SELECT (SELECT row_to_json(claim) FROM claim) AS claim, (SELECT row_to_json(packet) FROM packet) AS packet,
-         EXISTS (SELECT 1 FROM share) AS share`,
+       SELECT row_to_json(claim) AS claim FROM claim`,
+    );
+    this.countShareStmt = db.prepare(
+      `WITH packet AS (
+         UPDATE packets p SET claimed_count = p.claimed_count + 1, claimed_amount = p.claimed_amount + @amount, version = p.version + 1
+         WHERE p.id = @packet_id AND p.status = 'active' AND p.claimed_count < p.count AND p.expires_at > @now
+         RETURNING p.*
+       ), escrow AS (
+         UPDATE ledger_accounts a SET balance = a.balance - @amount FROM packet
+         WHERE a.id = packet.escrow_account_id RETURNING a.id, a.balance
+       ), entry AS (
+         INSERT INTO ledger_entries (transfer_id, ledger_account_id, amount, balance_after, created_at)
+         SELECT @transfer_id, escrow.id, -@amount, escrow.balance, @now FROM escrow
+       )
+       SELECT row_to_json(packet) AS packet FROM packet`,
     );
     this.byIdStmt = db.prepare('SELECT * FROM packets WHERE id = ?');
     this.insertStmt = db.prepare(
@@ -209,17 +214,25 @@ export class PacketStore {
   }
 
   /**
-   * PostgreSQL: the whole claim in one statement. Picks the first share no one holds (`FOR UPDATE
-   * SKIP LOCKED`: concurrent claimers of a hot packet take different shares instead of queueing
-   * for one), marks it, counts it on the packet (whose row lock orders the claimers, re-checking
-   * status, window and count once it is theirs), inserts the claim, and moves its amount from the
-   * packet's escrow to the claimer's wallet with both ledger entries. Resolves to the claim and the
-   * updated packet; `share` without `packet` means the packet closed meanwhile (the caller must roll
-   * back); neither means every share is taken or held.
+   * PostgreSQL, the first half of a claim, in one statement: the first share no one holds (`FOR
+   * UPDATE SKIP LOCKED`: concurrent claimers of a hot packet take different shares instead of
+   * queueing for one), marked as taken, the claim row, and the share's amount moved into the
+   * claimer's wallet (transfer, balance, entry). It touches no row another claimer needs. Resolves
+   * to the claim, or null when every share is taken or held by a claimer still in flight.
    */
-  async claimInOneStatement(input: ClaimInput): Promise<{ claim: ClaimRow | null; packet: PacketRow | null; share: boolean }> {
-    const row = (await this.claimStmt.get(input)) as { claim: ClaimRow | null; packet: PacketRow | null; share: boolean };
-    return row;
+  async takeShare(input: ClaimInput): Promise<ClaimRow | null> {
+    return ((await this.takeShareStmt.get(input)) as { claim: ClaimRow } | undefined)?.claim ?? null;
+  }
+
+  /**
+   * PostgreSQL, the second half, in one statement: the share counted on the packet (re-checking
+   * status, window and count under the packet's row lock) and its amount taken out of the packet's
+   * escrow, with the escrow's ledger entry. These rows are every claimer's, so the caller issues
+   * this last, right before its commit: the lock is held for one statement and the commit. Resolves
+   * to the updated packet, or null when it closed meanwhile (the caller must then roll back).
+   */
+  async countShare(input: { packet_id: string; transfer_id: string; amount: number; now: number }): Promise<PacketRow | null> {
+    return ((await this.countShareStmt.get(input)) as { packet: PacketRow } | undefined)?.packet ?? null;
   }
 
   async claimBy(packetId: string, userId: string): Promise<ClaimRow | undefined> {
