@@ -54,6 +54,18 @@ describe('GET /metrics', () => {
     expect(text).not.toContain('token-one');
   });
 
+  it('counts the store\'s transactions and COMMITs', async () => {
+    const before = (await get('/metrics')).body;
+    const { token } = await t.login('metrics-user');
+    await t.topup(token, 100);
+    const after = (await get('/metrics')).body;
+    const transactions = sample(after, 'hongbao_db_transactions_total')! - sample(before, 'hongbao_db_transactions_total')!;
+    expect(transactions).toBeGreaterThanOrEqual(2);
+    expect(sample(after, 'hongbao_db_commits_total')).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'hongbao_db_commits_total')).toBeLessThanOrEqual(sample(after, 'hongbao_db_transactions_total')!);
+    expect(sample(after, 'hongbao_db_retries_total')).toBeGreaterThanOrEqual(0);
+  });
+
   it('records a latency histogram per route and the process metrics', async () => {
     await get('/healthz');
     const res = await get('/metrics');

@@ -14,6 +14,23 @@ const system: RouteModule = (app, services, ctx) => {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  // The store's own counters, read when scraped.
+  const fromStore = (name: string, help: string, read: () => number) => {
+    let reported = 0;
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const value = read();
+        this.inc(value - reported);
+        reported = value;
+      },
+    });
+  };
+  fromStore('hongbao_db_transactions_total', 'Transactions committed', () => ctx.db.stats.transactions);
+  fromStore('hongbao_db_commits_total', 'COMMITs run (group commit: one for many transactions on SQLite)', () => ctx.db.stats.commits);
+  fromStore('hongbao_db_retries_total', 'Transactions run again after losing a race (PostgreSQL)', () => ctx.db.stats.retries);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });

@@ -93,8 +93,8 @@ export class SqliteDatabase implements Database {
   private readonly lock: FileLock;
   private readonly lockKey: string;
   private commitPending = false;
-  /** Transactions committed and COMMITs run, since opening: many of the one per few of the other is group commit at work. */
-  readonly stats = { transactions: 0, commits: 0 };
+  /** See Database.stats: many transactions per COMMIT is group commit at work. */
+  readonly stats = { transactions: 0, commits: 0, retries: 0 };
   private batch: { callbacks: Array<() => void>; committed: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | null = null;
   private readonly begin;
   private readonly savepoint;

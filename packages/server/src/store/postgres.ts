@@ -145,6 +145,7 @@ export class PostgresDatabase implements Database {
   private readonly context = new AsyncLocalStorage<TxState>();
   private readonly listeners: pg.Client[] = [];
   private closed = false;
+  readonly stats = { transactions: 0, commits: 0, retries: 0 };
   /** Transactions running, and who waits for there to be none (close). */
   private active = 0;
   private idle: Array<() => void> = [];
@@ -197,6 +198,8 @@ export class PostgresDatabase implements Database {
           await client.query(begin);
           const result = await this.context.run(state, fn);
           await client.query('COMMIT');
+          this.stats.transactions++;
+          this.stats.commits++;
           client.release();
           released = true;
           for (const callback of state.commit) callback();
@@ -204,6 +207,7 @@ export class PostgresDatabase implements Database {
         } catch (error) {
           await client.query('ROLLBACK').catch(() => undefined);
           if (retryable(error, attempt) && Date.now() - started < RETRY_FOR_MS) {
+            this.stats.retries++;
             // Back off a little, more with each attempt, so the racers spread out.
             await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
             continue;

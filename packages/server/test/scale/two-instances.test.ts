@@ -13,11 +13,8 @@ import { Client, inParallel, killAll, requireBuild, scratchFolder, startInstance
 const HOT_SHARES = 1_000;
 const HOT_TOTAL = 100_000; // ¥1,000 over 1,000 shares
 const CLAIMERS = 2_000;
-/**
- * Logins of the setup, in flight at once. Every login appends to the one audit hash chain, which
- * PostgreSQL's serializable transactions take turns on; more at once only adds retries.
- */
-const LOGIN_CONCURRENCY = 8;
+/** Logins of the setup, in flight at once (setup only: the claims are what races). */
+const LOGIN_CONCURRENCY = 32;
 
 let pg: { url: string; drop: () => Promise<void> } | null = null;
 let scratch: ReturnType<typeof scratchFolder> | null = null;
