@@ -83,7 +83,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<CliResult> {
       'after',
       '\nSettings come from, in rising precedence: defaults, a JSON file (--config or HONGBAO_CONFIG),\nHONGBAO_* environment variables (HONGBAO_HOST, HONGBAO_PORT, HONGBAO_DB, …), then flags.',
     );
-  const dbOption = () => new Option('--db <file>', 'SQLite database file (env HONGBAO_DB)');
+  const dbOption = () => new Option('--db <file|url>', 'SQLite database file or postgres:// URL (env HONGBAO_DB)');
   const configOption = () => new Option('--config <file>', 'JSON config file (env HONGBAO_CONFIG)');
 
   program
@@ -110,7 +110,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<CliResult> {
       const database = openDatabase(config);
       try {
         const ran = await database.migrate();
-        out(ran === 0 ? `${config.db} is up to date; no migrations to run.` : `Ran ${ran} migration${ran === 1 ? '' : 's'} on ${config.db}.`);
+        out(ran === 0 ? `${database.location} is up to date; no migrations to run.` : `Ran ${ran} migration${ran === 1 ? '' : 's'} on ${database.location}.`);
       } finally {
         await database.close();
       }

@@ -7,7 +7,7 @@ export type Mode = 'development' | 'production';
 export interface Config {
   host: string;
   port: number;
-  /** A SQLite file path (PostgreSQL URLs are a later addition). */
+  /** The store: a SQLite file path, or a postgres:// URL (docs/scaling.md). */
   db: string;
   mode: Mode;
   /** Base of code URLs (`<publicUrl>/c/<token>`); defaults to the listening address. */

@@ -31,6 +31,9 @@ const system: RouteModule = (app, services, ctx) => {
   fromStore('hongbao_db_transactions_total', 'Transactions committed', () => ctx.db.stats.transactions);
   fromStore('hongbao_db_commits_total', 'COMMITs run (group commit: one for many transactions on SQLite)', () => ctx.db.stats.commits);
   fromStore('hongbao_db_retries_total', 'Transactions run again after losing a race (PostgreSQL)', () => ctx.db.stats.retries);
+  // prom-client's default metrics keep the registry reachable for good (a GC observer, an event-loop
+  // monitor); emptying it lets a closed app, and everything its counters read, be collected.
+  app.addHook('onClose', async () => registry.clear());
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });

@@ -59,9 +59,8 @@ export class AuthService {
   /** The actor behind a bearer session token; UNAUTHENTICATED when unknown or expired. */
   async authenticateSession(token: string): Promise<Actor> {
     const session = await this.ctx.stores.accounts.session(sha256Hex(token));
-    if (!session || session.expires_at <= this.ctx.clock.now()) fail('UNAUTHENTICATED', 'The session token is unknown or has expired; log in again.');
-    const account = (await this.ctx.stores.accounts.byId(session!.account_id))!;
-    return { account, via: 'session', appId: null, deviceId: session!.device_id };
+    if (!session || session.expiresAt <= this.ctx.clock.now()) fail('UNAUTHENTICATED', 'The session token is unknown or has expired; log in again.');
+    return { account: session!.account, via: 'session', appId: null, deviceId: session!.deviceId };
   }
 
   /**

@@ -34,7 +34,10 @@ export class AccountStore {
   private readonly sessionStmt;
   constructor(private readonly db: Database) {
     this.byIdStmt = db.prepare('SELECT * FROM accounts WHERE id = ?');
-    this.sessionStmt = db.prepare('SELECT * FROM sessions WHERE token_hash = ?');
+    // Every session-authenticated request reads this: the session and its account in one statement.
+    this.sessionStmt = db.prepare(
+      'SELECT a.*, s.expires_at AS session_expires_at, s.device_id AS session_device_id FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?',
+    );
   }
 
   async insert(row: AccountRow): Promise<void> {
@@ -68,8 +71,12 @@ export class AccountStore {
       .run(row);
   }
 
-  async session(tokenHash: string): Promise<SessionRow | undefined> {
-    return (await this.sessionStmt.get(tokenHash)) as SessionRow | undefined;
+  /** A session with its account, or undefined for an unknown token. */
+  async session(tokenHash: string): Promise<{ account: AccountRow; expiresAt: number; deviceId: string | null } | undefined> {
+    const row = (await this.sessionStmt.get(tokenHash)) as (AccountRow & { session_expires_at: number; session_device_id: string | null }) | undefined;
+    if (!row) return undefined;
+    const { session_expires_at: expiresAt, session_device_id: deviceId, ...account } = row;
+    return { account, expiresAt, deviceId };
   }
 
   async insertApp(row: AppRow & { created_at: number }): Promise<void> {

@@ -1,5 +1,5 @@
 import type { AuditRow, Checkpoint } from '../audit/chain';
-import type { Database } from './sql';
+import type { Database, Statement } from './sql';
 
 /** An entry appended but not chained yet: an audit_log row without its place in the chain. */
 export type PendingAuditRow = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'> & { id: string };
@@ -22,7 +22,7 @@ export class AuditStore {
   private readonly headStmt;
   private readonly checkpointStmt;
   private readonly insertStmt;
-  private readonly indexStmt;
+  private readonly indexStmts = new Map<number, Statement>();
   constructor(private readonly db: Database) {
     this.headStmt = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
     this.checkpointStmt = db.prepare('SELECT seq, hash FROM audit_checkpoint WHERE id = 1');
@@ -30,7 +30,6 @@ export class AuditStore {
       `INSERT INTO audit_log (seq, at, type, actor_id, subject_id, account_ids, amount, data, prev_hash, hash)
        VALUES (@seq, @at, @type, @actor_id, @subject_id, @account_ids, @amount, @data, @prev_hash, @hash)`,
     );
-    this.indexStmt = db.prepare('INSERT INTO audit_accounts (account_id, seq) VALUES (?, ?) ON CONFLICT DO NOTHING');
   }
 
   /** The newest entry's seq and hash, else the checkpoint's, else null for an empty log. */
@@ -45,7 +44,8 @@ export class AuditStore {
   /** Inserts an entry and its per-account index rows (callers run it inside `ctx.db.tx`). */
   async insert(row: AuditRow, accountIds: readonly string[]): Promise<void> {
     await this.insertStmt.run(row);
-    for (const accountId of accountIds) await this.indexStmt.run(accountId, row.seq);
+    if (accountIds.length === 0) return;
+    await this.indexStatement(accountIds.length).run(...accountIds.flatMap((accountId) => [accountId, row.seq]));
   }
 
   /** PostgreSQL: takes the chain's lock until the calling transaction ends (one chainer at a time, across instances). */
@@ -69,6 +69,16 @@ export class AuditStore {
 
   async deletePending(id: string): Promise<void> {
     await this.db.prepare('DELETE FROM audit_pending WHERE id = ?').run(id);
+  }
+
+  /** One INSERT for an entry's `count` index rows (prepared once per count). */
+  private indexStatement(count: number) {
+    let statement = this.indexStmts.get(count);
+    if (!statement) {
+      statement = this.db.prepare(`INSERT INTO audit_accounts (account_id, seq) VALUES ${Array(count).fill('(?, ?)').join(', ')} ON CONFLICT DO NOTHING`);
+      this.indexStmts.set(count, statement);
+    }
+    return statement;
   }
 
   /** Every entry in seq order, read in one statement (one consistent view of the chain). */

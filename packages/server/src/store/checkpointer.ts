@@ -17,6 +17,10 @@ const timer = setInterval(() => {
 }, workerData.intervalMs);
 parentPort.on('message', (message) => {
   if (message === 'stop') { clearInterval(timer); try { db.pragma('wal_checkpoint(PASSIVE)'); } finally { db.close(); } parentPort.close(); }
+  if (message === 'restart') {
+    try { const [result] = db.pragma('wal_checkpoint(TRUNCATE)'); parentPort.postMessage({ restarted: result.busy === 0 }); }
+    catch (error) { parentPort.postMessage({ restarted: false, error: String(error) }); }
+  }
 });
 `;
 
@@ -25,10 +29,29 @@ export class BackgroundCheckpointer {
 
   constructor(file: string, intervalMs: number, onError: (message: string) => void = () => undefined) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, intervalMs, driver: require.resolve('better-sqlite3') } });
-    this.worker.on('message', (message: { error?: string }) => {
+    this.worker.on('message', (message: { error?: string; restarted?: boolean }) => {
       if (message.error) onError(message.error);
+      if (message.restarted !== undefined) this.restarted?.(message.restarted);
     });
     this.worker.unref();
+  }
+
+  private restarted: ((done: boolean) => void) | null = null;
+
+  /**
+   * Copies the whole WAL into the database and empties it (TRUNCATE): the next write starts over.
+   * The caller must hold off its own writes meanwhile: passive checkpoints alone never catch up
+   * with a server that commits every few milliseconds, and a WAL that only grows makes every read
+   * slower (SQLite searches the WAL index segment by segment). Resolves to whether it completed.
+   */
+  restart(): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.restarted = (done) => {
+        this.restarted = null;
+        resolve(done);
+      };
+      this.worker.postMessage('restart');
+    });
   }
 
   /** Runs a last checkpoint and ends the worker. */

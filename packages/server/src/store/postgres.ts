@@ -1,8 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from './migrations-pg';
-import type { Database, Params, RunResult, Statement, TxOptions } from './sql';
+import { TxContext, type Database, type Params, type RunResult, type Statement, type TxOptions } from './sql';
 
 /** BIGINT (money in fen, times in ms, counts) and NUMERIC (sums) read as JS numbers, as on SQLite. */
 const types = {
@@ -142,7 +141,7 @@ class PostgresStatement<Row> implements Statement<Row> {
 export class PostgresDatabase implements Database {
   readonly dialect = 'postgres' as const;
   readonly pool: pg.Pool;
-  private readonly context = new AsyncLocalStorage<TxState>();
+  private readonly context = new TxContext<TxState>(this);
   private readonly listeners: pg.Client[] = [];
   private closed = false;
   readonly stats = { transactions: 0, commits: 0, retries: 0 };
@@ -164,7 +163,7 @@ export class PostgresDatabase implements Database {
 
   /** Runs a query on the calling transaction's connection, or on any pooled one outside a transaction. */
   query(config: pg.QueryConfig): Promise<pg.QueryResult> {
-    const state = this.context.getStore();
+    const state = this.context.current();
     return state ? state.client.query(config) : this.pool.query(config);
   }
 
@@ -185,7 +184,7 @@ export class PostgresDatabase implements Database {
   }
 
   async tx<T>(fn: () => Promise<T>, options: TxOptions = {}): Promise<T> {
-    if (this.context.getStore()) return fn();
+    if (this.context.current()) return fn();
     const begin = options.isolation === 'read committed' ? 'BEGIN ISOLATION LEVEL READ COMMITTED' : 'BEGIN ISOLATION LEVEL SERIALIZABLE';
     const client = await this.pool.connect();
     const started = Date.now();
@@ -225,17 +224,17 @@ export class PostgresDatabase implements Database {
   }
 
   get inTransaction(): boolean {
-    return this.context.getStore() !== undefined;
+    return this.context.current() !== undefined;
   }
 
   onCommit(callback: () => void): void {
-    const state = this.context.getStore();
+    const state = this.context.current();
     if (state) state.commit.push(callback);
     else callback();
   }
 
   onRollback(callback: () => void | Promise<void>): void {
-    const state = this.context.getStore();
+    const state = this.context.current();
     if (!state) throw new Error('onRollback outside a transaction');
     state.rollback.push(callback);
   }

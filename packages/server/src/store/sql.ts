@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * The store seam: what every store class and service sees of the database, the same for the
  * embedded SQLite file and for PostgreSQL. Statements are written once, in the SQL both speak
@@ -65,6 +67,29 @@ export interface Database {
   migrate(): Promise<number>;
   /** Commits what is pending and closes every connection. */
   close(): Promise<void>;
+}
+
+/**
+ * Which transaction the calling async context is in, per database. One AsyncLocalStorage for the
+ * whole process: in Node 20 every instance stays registered (and is visited on every promise)
+ * until disabled, so one per database would pile up with every database a process ever opens.
+ */
+export class TxContext<State> {
+  private static readonly storage = new AsyncLocalStorage<ReadonlyMap<object, unknown>>();
+
+  constructor(private readonly owner: object) {}
+
+  /** The state of the owner's transaction this context is in, if any. */
+  current(): State | undefined {
+    return TxContext.storage.getStore()?.get(this.owner) as State | undefined;
+  }
+
+  /** Runs `fn` inside the owner's transaction `state` (keeping any other database's). */
+  run<T>(state: State, fn: () => T): T {
+    const inside = new Map(TxContext.storage.getStore());
+    inside.set(this.owner, state);
+    return TxContext.storage.run(inside, fn);
+  }
 }
 
 /** Whether an error is a uniqueness violation, on either store. */

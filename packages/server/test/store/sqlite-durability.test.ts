@@ -19,6 +19,7 @@ beforeEach(async () => {
   db = new SqliteDatabase(join(dir, 'hongbao.db'));
   await db.migrate();
   await db.run('CREATE TABLE scratch (id INTEGER PRIMARY KEY, note TEXT NOT NULL)');
+  await db.flush();
   other = new SqliteDatabase(join(dir, 'hongbao.db'));
 });
 
@@ -31,9 +32,28 @@ afterEach(async () => {
 const notes = async (database: SqliteDatabase) => (await database.all<{ note: string }>('SELECT note FROM scratch ORDER BY id')).map((row) => row.note);
 
 describe('SQLite store', () => {
-  it('fsyncs every commit by default (synchronous=FULL)', () => {
-    expect(db.connection.pragma('synchronous', { simple: true })).toBe(2);
+  it('is durable by default: each batch is fsynced before flush() resolves, off the event loop', async () => {
+    expect(db.durable).toBe(true);
     expect(db.connection.pragma('journal_mode', { simple: true })).toBe('wal');
+    // SQLite's NORMAL: COMMIT itself does not sync; the store fsyncs the WAL on the thread pool.
+    expect(db.connection.pragma('synchronous', { simple: true })).toBe(1);
+    const before = { ...db.stats };
+    await db.tx(async () => db.run("INSERT INTO scratch (note) VALUES ('durable')"));
+    expect(db.stats.syncs).toBe(before.syncs);
+    await db.flush();
+    expect(db.stats.commits - before.commits).toBe(1);
+    expect(db.stats.syncs - before.syncs).toBe(1);
+    expect(new SqliteDatabase(':memory:').durable).toBe(false);
+  });
+
+  it('is not durable when told NORMAL', async () => {
+    const relaxed = new SqliteDatabase(join(dir, 'relaxed.db'), { synchronous: 'NORMAL' });
+    await relaxed.migrate();
+    expect(relaxed.durable).toBe(false);
+    await relaxed.tx(async () => relaxed.run("INSERT INTO accounts (id, kind, name, tier, created_at) VALUES ('acc_x', 'user', 'x', 'personal', 0)"));
+    await relaxed.flush();
+    expect(relaxed.stats.syncs).toBe(0);
+    await relaxed.close();
   });
 
   it('commits transactions that arrive together with one COMMIT', async () => {
@@ -42,10 +62,12 @@ describe('SQLite store', () => {
     await db.flush();
     expect(db.stats.transactions - before.transactions).toBe(50);
     expect(db.stats.commits - before.commits).toBe(1);
+    expect(db.stats.syncs - before.syncs).toBe(1);
     expect(await notes(other)).toHaveLength(50);
   });
 
   it('rolls back a failing transaction alone, keeping the others of its batch', async () => {
+    const commitsBefore = db.stats.commits;
     const results = await Promise.allSettled([
       db.tx(async () => db.run("INSERT INTO scratch (note) VALUES ('first')")),
       db.tx(async () => {
@@ -57,8 +79,17 @@ describe('SQLite store', () => {
     ]);
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     await db.flush();
-    expect(db.stats.commits).toBe(1);
+    expect(db.stats.commits - commitsBefore).toBe(1);
     expect(await notes(other)).toEqual(['first', 'third']);
+  });
+
+  it('runs a write made outside a transaction as one of its own, committed with the batch', async () => {
+    const before = { ...db.stats };
+    await db.run("INSERT INTO scratch (note) VALUES ('alone')");
+    expect(db.stats.transactions - before.transactions).toBe(1);
+    expect(await notes(other)).toEqual([]);
+    await db.flush();
+    expect(await notes(other)).toEqual(['alone']);
   });
 
   it('keeps a change invisible to other connections until its batch is committed', async () => {
