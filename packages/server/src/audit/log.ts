@@ -7,6 +7,12 @@ import { newId } from '../ids';
 import { AuditStore } from '../store/audit';
 import { canonicalJson, GENESIS_HASH, hashEntry, PURGE_ENTRY_TYPE, verifyChain, type AuditRow, type Checkpoint, type VerifyResult } from './chain';
 
+/** `entry` as the chain's next link after `head`. */
+function chained(entry: Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>, head: Checkpoint | null): AuditRow {
+  const partial = { seq: (head?.seq ?? 0) + 1, ...entry, prev_hash: head?.hash ?? GENESIS_HASH };
+  return { ...partial, hash: hashEntry(partial) };
+}
+
 /** Entries chained per transaction on PostgreSQL. */
 const CHAIN_BATCH = 500;
 
@@ -115,8 +121,7 @@ export class AuditLog {
 
   /** Writes `entry` as the chain's next link after `head`; resolves to the new head. */
   private async link(entry: Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>, head: Checkpoint | null): Promise<Checkpoint> {
-    const partial = { seq: (head?.seq ?? 0) + 1, ...entry, prev_hash: head?.hash ?? GENESIS_HASH };
-    const row: AuditRow = { ...partial, hash: hashEntry(partial) };
+    const row = chained(entry, head);
     await this.store.insert(row, JSON.parse(entry.account_ids) as string[]);
     return { seq: row.seq, hash: row.hash };
   }
@@ -156,11 +161,17 @@ export class AuditLog {
         async () => {
           await this.store.lockChain();
           const rows = await this.store.pending(CHAIN_BATCH);
+          if (rows.length === 0) return 0;
           let head = await this.store.head();
-          for (const { id, ...entry } of rows) {
-            head = await this.link(entry, head);
-            await this.store.deletePending(id);
+          const links: AuditRow[] = [];
+          for (const { id: _id, ...entry } of rows) {
+            const row = chained(entry, head);
+            links.push(row);
+            head = row;
           }
+          // Three statements for the whole batch, however many entries it links.
+          await this.store.insertMany(links);
+          await this.store.deletePending(rows.map((row) => row.id));
           return rows.length;
         },
         { isolation: 'read committed' },

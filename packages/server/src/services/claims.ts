@@ -58,7 +58,7 @@ export class ClaimService {
     return this.ctx.db.tx(async () => {
       const packetId = body.token !== undefined ? await this.packetOfToken(body.token, body.location) : body.packetId!;
       await this.risk.screen({ action: 'claim', account: user, deviceId: body.deviceId ?? actor.deviceId, amount: null, subject: packetId });
-      const packet = await packets.byId(packetId);
+      const packet = await packets.byIdWithSenderName(packetId);
       if (!packet) return fail('NOT_FOUND', `No packet ${packetId}.`);
       if (packet.status === 'expired' || packet.status === 'refunded' || (packet.status === 'active' && packet.expires_at <= now)) {
         fail('PACKET_EXPIRED', 'This packet’s claim window has closed; what was left goes back to the sender.');
@@ -70,7 +70,6 @@ export class ClaimService {
 
       const deviceId = body.deviceId ?? actor.deviceId;
       const wallet = await ledger.account(user.id, 'wallet');
-      const senderName = (await this.ctx.stores.accounts.byId(packet.sender_id))?.name ?? '';
       const { claim, count } = this.ctx.db.dialect === 'postgres'
         ? await this.takeShareOnPostgres(packet, user.id, deviceId, wallet, now)
         : await this.takeShare(packet, user.id, deviceId, wallet, now);
@@ -82,7 +81,7 @@ export class ClaimService {
         await this.ctx.events.emit({ type: 'packet.finished', actorId: null, subjectId: packetId, accountIds: [packet.sender_id], amount: 0, data: { luckiestClaimId: current.luckiest_claim_id }, at: now });
       }
       this.ctx.db.onCommit(() => this.ctx.bus.notify(packetTopic(packetId)));
-      return { claim: claimView(claim, user.name), packet: await this.packets.view(current, senderName) };
+      return { claim: claimView(claim, user.name), packet: await this.packets.view(current, packet.sender_name) };
     }, CLAIM_TX);
   }
 

@@ -148,8 +148,11 @@ export class WebhookService {
   private async record(event: DomainEvent): Promise<void> {
     if (!SPEC_TYPES.has(event.type)) return;
     const { webhooks } = this.ctx.stores;
-    for (const accountId of new Set(event.accountIds)) {
-      const endpoints = (await webhooks.enabledEndpoints(accountId)).filter((endpoint) => (JSON.parse(endpoint.events) as string[]).includes(event.type));
+    const accountIds = [...new Set(event.accountIds)];
+    const subscribed = (await webhooks.enabledEndpoints(accountIds)).filter((endpoint) => (JSON.parse(endpoint.events) as string[]).includes(event.type));
+    if (subscribed.length === 0) return;
+    for (const accountId of accountIds) {
+      const endpoints = subscribed.filter((endpoint) => endpoint.account_id === accountId);
       if (endpoints.length === 0) continue;
       // One event per merchant concerned: its id is what receivers deduplicate on.
       const id = newId('evt');

@@ -67,8 +67,39 @@ export class AuditStore {
     return (await this.db.prepare('SELECT * FROM audit_pending ORDER BY id LIMIT ?').all(limit)) as PendingAuditRow[];
   }
 
-  async deletePending(id: string): Promise<void> {
-    await this.db.prepare('DELETE FROM audit_pending WHERE id = ?').run(id);
+  /** Removes chained entries from the pending list (PostgreSQL: one statement for the batch). */
+  async deletePending(ids: readonly string[]): Promise<void> {
+    if (this.db.dialect === 'postgres') {
+      await this.db.run('DELETE FROM audit_pending WHERE id = ANY(CAST(? AS TEXT[]))', ids);
+      return;
+    }
+    for (const id of ids) await this.db.prepare('DELETE FROM audit_pending WHERE id = ?').run(id);
+  }
+
+  /**
+   * Inserts chained entries and their per-account index rows. On PostgreSQL two statements for the
+   * whole batch (arrays unnested into rows), elsewhere one entry at a time.
+   */
+  async insertMany(rows: readonly AuditRow[]): Promise<void> {
+    if (this.db.dialect !== 'postgres') {
+      for (const row of rows) await this.insert(row, JSON.parse(row.account_ids) as string[]);
+      return;
+    }
+    const column = <K extends keyof AuditRow>(key: K) => rows.map((row) => row[key]);
+    await this.db.run(
+      `INSERT INTO audit_log (seq, at, type, actor_id, subject_id, account_ids, amount, data, prev_hash, hash)
+       SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]),
+         CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]))`,
+      column('seq'), column('at'), column('type'), column('actor_id'), column('subject_id'),
+      column('account_ids'), column('amount'), column('data'), column('prev_hash'), column('hash'),
+    );
+    const index = rows.flatMap((row) => (JSON.parse(row.account_ids) as string[]).map((accountId) => [accountId, row.seq] as const));
+    if (index.length === 0) return;
+    await this.db.run(
+      'INSERT INTO audit_accounts (account_id, seq) SELECT * FROM unnest(CAST(? AS TEXT[]), CAST(? AS BIGINT[])) ON CONFLICT DO NOTHING',
+      index.map(([accountId]) => accountId),
+      index.map(([, seq]) => seq),
+    );
   }
 
   /** One INSERT for an entry's `count` index rows (prepared once per count). */

@@ -183,6 +183,13 @@ export class PacketStore {
     );
   }
 
+  /** The packet with its sender's name (the claim shows it, and reads both at once). */
+  async byIdWithSenderName(id: string): Promise<(PacketRow & { sender_name: string }) | undefined> {
+    return (await this.db.prepare('SELECT p.*, a.name AS sender_name FROM packets p JOIN accounts a ON a.id = p.sender_id WHERE p.id = ?').get(id)) as
+      | (PacketRow & { sender_name: string })
+      | undefined;
+  }
+
   async byId(id: string): Promise<PacketRow | undefined> {
     return (await this.byIdStmt.get(id)) as PacketRow | undefined;
   }

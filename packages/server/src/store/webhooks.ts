@@ -46,12 +46,10 @@ export type DueDelivery = WebhookDeliveryRow & { url: string; secret: string; bo
 
 /** The webhook outbox: endpoints, the events written for them, and one delivery per (event, endpoint). */
 export class WebhookStore {
-  private readonly enabledStmt;
   private readonly insertEventStmt;
   private readonly insertDeliveryStmt;
 
   constructor(private readonly db: Database) {
-    this.enabledStmt = db.prepare("SELECT * FROM webhook_endpoints WHERE account_id = ? AND status = 'enabled'");
     this.insertEventStmt = db.prepare('INSERT INTO webhook_events (id, account_id, type, body, created_at) VALUES (@id, @account_id, @type, @body, @created_at)');
     this.insertDeliveryStmt = db.prepare(
       `INSERT INTO webhook_deliveries (id, seq, event_id, endpoint_id, account_id, status, next_attempt_at, retry_until, created_at)
@@ -69,8 +67,11 @@ export class WebhookStore {
     return (await this.db.prepare('SELECT * FROM webhook_endpoints WHERE id = ?').get(id)) as WebhookEndpointRow | undefined;
   }
 
-  async enabledEndpoints(accountId: string): Promise<WebhookEndpointRow[]> {
-    return (await this.enabledStmt.all(accountId)) as WebhookEndpointRow[];
+  /** The enabled endpoints of any of `accountIds`, in one read (every domain event asks). */
+  async enabledEndpoints(accountIds: readonly string[]): Promise<WebhookEndpointRow[]> {
+    if (accountIds.length === 0) return [];
+    const list = Array(accountIds.length).fill('?').join(', ');
+    return (await this.db.prepare(`SELECT * FROM webhook_endpoints WHERE account_id IN (${list}) AND status = 'enabled' ORDER BY id`).all(...accountIds)) as WebhookEndpointRow[];
   }
 
   async endpoints(accountId: string): Promise<WebhookEndpointRow[]> {
