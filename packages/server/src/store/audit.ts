@@ -22,7 +22,6 @@ export class AuditStore {
   private readonly headStmt;
   private readonly checkpointStmt;
   private readonly insertStmt;
-  private readonly indexStmts = new Map<number, Statement>();
   constructor(private readonly db: Database) {
     this.headStmt = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
     this.checkpointStmt = db.prepare('SELECT seq, hash FROM audit_checkpoint WHERE id = 1');
@@ -102,14 +101,9 @@ export class AuditStore {
     );
   }
 
-  /** One INSERT for an entry's `count` index rows (prepared once per count). */
-  private indexStatement(count: number) {
-    let statement = this.indexStmts.get(count);
-    if (!statement) {
-      statement = this.db.prepare(`INSERT INTO audit_accounts (account_id, seq) VALUES ${Array(count).fill('(?, ?)').join(', ')} ON CONFLICT DO NOTHING`);
-      this.indexStmts.set(count, statement);
-    }
-    return statement;
+  /** One INSERT for an entry's `count` index rows (the database prepares each text once). */
+  private indexStatement(count: number): Statement {
+    return this.db.prepare(`INSERT INTO audit_accounts (account_id, seq) VALUES ${Array(count).fill('(?, ?)').join(', ')} ON CONFLICT DO NOTHING`);
   }
 
   /** Every entry in seq order, read in one statement (one consistent view of the chain). */

@@ -3,7 +3,7 @@ import { closeSync, fstatSync, fsync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BackgroundCheckpointer } from './checkpointer';
 import { MIGRATIONS } from './migrations';
-import { TxContext, type Database, type Params, type RunResult, type Statement } from './sql';
+import { BaseDatabase, type Database, type Params, type RunResult, type Statement, type TxCallbacks } from './sql';
 
 type Connection = BetterSqlite3.Database;
 
@@ -22,11 +22,7 @@ class FileLock {
   readonly members = new Set<SqliteDatabase>();
 }
 
-/** What one open transaction collects: callbacks for its commit and for its rollback. */
-interface TxState {
-  commit: Array<() => void>;
-  rollback: Array<() => void | Promise<void>>;
-}
+type TxState = TxCallbacks;
 
 /**
  * A statement on the embedded database. better-sqlite3 runs it synchronously; the promise it
@@ -95,11 +91,10 @@ class SqliteStatement<Row> implements Statement<Row> {
  * so far is on disk; the HTTP layer awaits it before answering, so no response reports a change
  * that a power cut could take back.
  */
-export class SqliteDatabase implements Database {
+export class SqliteDatabase extends BaseDatabase<TxState> implements Database {
   private static readonly locks = new Map<string, FileLock>();
   readonly dialect = 'sqlite' as const;
   readonly connection: Connection;
-  private readonly context = new TxContext<TxState>(this);
   private readonly lock: FileLock;
   private readonly lockKey: string;
   private commitPending = false;
@@ -117,9 +112,9 @@ export class SqliteDatabase implements Database {
   private readonly release;
   private readonly rollbackTo;
   private checkpointer: BackgroundCheckpointer | null = null;
-  private readonly statements = new Map<string, SqliteStatement<any>>();
 
   constructor(readonly file: string, options: { synchronous?: 'NORMAL' | 'FULL' } = {}) {
+    super();
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.connection = new BetterSqlite3(file);
     this.lockKey = file === ':memory:' ? `:memory:${Math.random()}` : file;
@@ -146,26 +141,8 @@ export class SqliteDatabase implements Database {
     return this.file;
   }
 
-  /** Statements are prepared once per SQL text, however often a store asks for one. */
-  prepare<Row = any>(sql: string): Statement<Row> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = new SqliteStatement(this, sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  get<Row = any>(sql: string, ...params: Params): Promise<Row | undefined> {
-    return this.prepare<Row>(sql).get(...params);
-  }
-
-  all<Row = any>(sql: string, ...params: Params): Promise<Row[]> {
-    return this.prepare<Row>(sql).all(...params);
-  }
-
-  run(sql: string, ...params: Params): Promise<RunResult> {
-    return this.prepare(sql).run(...params);
+  protected createStatement(sql: string): Statement<any> {
+    return new SqliteStatement(this, sql);
   }
 
   /** Applies the migrations not yet applied; returns how many ran. */
@@ -222,22 +199,6 @@ export class SqliteDatabase implements Database {
     if (!failure) return result;
     for (const callback of state.rollback) await callback();
     throw failure.error;
-  }
-
-  get inTransaction(): boolean {
-    return this.context.current() !== undefined;
-  }
-
-  onRollback(callback: () => void | Promise<void>): void {
-    const state = this.context.current();
-    if (!state) throw new Error('onRollback outside a transaction');
-    state.rollback.push(callback);
-  }
-
-  onCommit(callback: () => void): void {
-    const state = this.context.current();
-    if (state) state.commit.push(callback);
-    else callback();
   }
 
   /** Resolves when every transaction run so far is committed (and, when durable, on disk). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from './migrations-pg';
-import { TxContext, type Database, type Params, type RunResult, type Statement, type TxOptions } from './sql';
+import { BaseDatabase, type Database, type Params, type RunResult, type Statement, type TxCallbacks, type TxOptions } from './sql';
 
 /** BIGINT (money in fen, times in ms, counts) and NUMERIC (sums) read as JS numbers, as on SQLite. */
 const types = {
@@ -30,10 +30,8 @@ const retryable = (error: unknown, attempt: number): boolean => {
 /** How long a transaction that keeps losing races is run again before the error reaches the caller. */
 const RETRY_FOR_MS = 15_000;
 
-interface TxState {
+interface TxState extends TxCallbacks {
   client: pg.PoolClient;
-  commit: Array<() => void>;
-  rollback: Array<() => void | Promise<void>>;
 }
 
 interface Translated {
@@ -138,10 +136,9 @@ class PostgresStatement<Row> implements Statement<Row> {
  *
  * Long-poll wake-ups cross instances through LISTEN/NOTIFY (`listen`/`notify`).
  */
-export class PostgresDatabase implements Database {
+export class PostgresDatabase extends BaseDatabase<TxState> implements Database {
   readonly dialect = 'postgres' as const;
   readonly pool: pg.Pool;
-  private readonly context = new TxContext<TxState>(this);
   private readonly listeners: pg.Client[] = [];
   private closed = false;
   readonly stats = { transactions: 0, commits: 0, retries: 0 };
@@ -150,6 +147,7 @@ export class PostgresDatabase implements Database {
   private idle: Array<() => void> = [];
 
   constructor(readonly url: string, options: { poolSize?: number; onError?: (error: Error) => void } = {}) {
+    super();
     this.pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 16, types });
     // An idle connection dropped by the server must not crash the process; the pool replaces it.
     this.pool.on('error', (error) => options.onError?.(error));
@@ -167,20 +165,8 @@ export class PostgresDatabase implements Database {
     return state ? state.client.query(config) : this.pool.query(config);
   }
 
-  prepare<Row = any>(sql: string): Statement<Row> {
-    return new PostgresStatement<Row>(this, sql);
-  }
-
-  get<Row = any>(sql: string, ...params: Params): Promise<Row | undefined> {
-    return this.prepare<Row>(sql).get(...params);
-  }
-
-  all<Row = any>(sql: string, ...params: Params): Promise<Row[]> {
-    return this.prepare<Row>(sql).all(...params);
-  }
-
-  run(sql: string, ...params: Params): Promise<RunResult> {
-    return this.prepare(sql).run(...params);
+  protected createStatement(sql: string): Statement<any> {
+    return new PostgresStatement(this, sql);
   }
 
   async tx<T>(fn: () => Promise<T>, options: TxOptions = {}): Promise<T> {
@@ -221,22 +207,6 @@ export class PostgresDatabase implements Database {
       if (!released) client.release();
       if (--this.active === 0) for (const resolve of this.idle.splice(0)) resolve();
     }
-  }
-
-  get inTransaction(): boolean {
-    return this.context.current() !== undefined;
-  }
-
-  onCommit(callback: () => void): void {
-    const state = this.context.current();
-    if (state) state.commit.push(callback);
-    else callback();
-  }
-
-  onRollback(callback: () => void | Promise<void>): void {
-    const state = this.context.current();
-    if (!state) throw new Error('onRollback outside a transaction');
-    state.rollback.push(callback);
   }
 
   /** Every transaction is committed before `tx` resolves. */

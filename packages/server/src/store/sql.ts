@@ -74,7 +74,7 @@ export interface Database {
  * whole process: in Node 20 every instance stays registered (and is visited on every promise)
  * until disabled, so one per database would pile up with every database a process ever opens.
  */
-export class TxContext<State> {
+class TxContext<State> {
   private static readonly storage = new AsyncLocalStorage<ReadonlyMap<object, unknown>>();
 
   constructor(private readonly owner: object) {}
@@ -89,6 +89,62 @@ export class TxContext<State> {
     const inside = new Map(TxContext.storage.getStore());
     inside.set(this.owner, state);
     return TxContext.storage.run(inside, fn);
+  }
+}
+
+/** What every open transaction collects, on either store. */
+export interface TxCallbacks {
+  commit: Array<() => void>;
+  rollback: Array<() => void | Promise<void>>;
+}
+
+/**
+ * What both stores do alike: statements prepared once per SQL text, the one-off helpers, and the
+ * transaction's callbacks found through the async context.
+ */
+export abstract class BaseDatabase<State extends TxCallbacks> {
+  protected readonly context = new TxContext<State>(this);
+  private readonly statements = new Map<string, Statement<any>>();
+
+  /** A statement of this store for `sql` (called once per SQL text). */
+  protected abstract createStatement(sql: string): Statement<any>;
+
+  /** Statements are prepared once per SQL text, however often a store asks for one. */
+  prepare<Row = any>(sql: string): Statement<Row> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.createStatement(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  get<Row = any>(sql: string, ...params: Params): Promise<Row | undefined> {
+    return this.prepare<Row>(sql).get(...params);
+  }
+
+  all<Row = any>(sql: string, ...params: Params): Promise<Row[]> {
+    return this.prepare<Row>(sql).all(...params);
+  }
+
+  run(sql: string, ...params: Params): Promise<RunResult> {
+    return this.prepare(sql).run(...params);
+  }
+
+  get inTransaction(): boolean {
+    return this.context.current() !== undefined;
+  }
+
+  onCommit(callback: () => void): void {
+    const state = this.context.current();
+    if (state) state.commit.push(callback);
+    else callback();
+  }
+
+  onRollback(callback: () => void | Promise<void>): void {
+    const state = this.context.current();
+    if (!state) throw new Error('onRollback outside a transaction');
+    state.rollback.push(callback);
   }
 }
 

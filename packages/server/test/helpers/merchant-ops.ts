@@ -1,7 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { buildApp } from '../../src/app';
 import type { Clock } from '../../src/clock';
 import { DEFAULT_CONFIG } from '../../src/config';
@@ -53,7 +51,7 @@ export async function restart(t: TestApp, clock: Clock) {
     async close() {
       await app.close();
       await database.close();
-      rmSync(dirname(t.file), { recursive: true, force: true });
+      await t.discard();
     },
   };
 }

@@ -5,16 +5,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createPostgresDatabase, PostgresDatabase } from '../../src/store/postgres';
-
-export const TEST_PG_SERVER = process.env.HONGBAO_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { testPostgresServer } from '../../src/testing/postgres';
 
 export default async function setup(): Promise<void> {
+  const server = testPostgresServer();
   const name = `hongbao_tpl_${randomBytes(4).toString('hex')}`;
   let url: string;
   try {
-    url = await createPostgresDatabase(TEST_PG_SERVER, name);
+    url = await createPostgresDatabase(server, name);
   } catch (error) {
-    throw new Error(`The PostgreSQL suite needs a PostgreSQL server at ${TEST_PG_SERVER} (set HONGBAO_TEST_PG): ${(error as Error).message}`);
+    throw new Error(`The PostgreSQL suite needs a PostgreSQL server at ${server} (set HONGBAO_TEST_PG): ${(error as Error).message}`);
   }
   const database = new PostgresDatabase(url, { poolSize: 1 });
   try {
@@ -22,6 +22,6 @@ export default async function setup(): Promise<void> {
   } finally {
     await database.close();
   }
-  process.env.HONGBAO_TEST_PG = TEST_PG_SERVER;
+  process.env.HONGBAO_TEST_PG = server;
   process.env.HONGBAO_TEST_PG_TEMPLATE = name;
 }
