@@ -138,6 +138,22 @@ describe('two instances on one PostgreSQL database', () => {
     expect((await client.signed(b.url, merchant, 'GET', '/v1/wallet')).status).toBe(200);
   }));
 
+  it('verifies on B a claim code issued on A (the signing keys are shared)', () => withServerLogs(async () => {
+    const created = await client.signed(a.url, merchant, 'POST', '/v1/packets', { mode: 'random', total: 300, count: 3, message: 'shared keys' });
+    expect(created.status).toBe(201);
+    const issued = await client.signed(a.url, merchant, 'POST', `/v1/packets/${created.body.packet.id}/codes`, {});
+    expect(issued.status).toBe(201);
+    const token: string = issued.body.code.token;
+
+    const user = await client.login(b.url, 'scale_code_scanner');
+    const resolved = await client.request(b.url, 'GET', `/v1/codes/resolve?token=${encodeURIComponent(token)}`, { headers: bearer(user.token) });
+    expect(resolved.status).toBe(200);
+    const claim = await client.request(b.url, 'POST', '/v1/claims', { body: { token }, headers: bearer(user.token) });
+    expect(claim.status).toBe(201);
+    expect(claim.body.claim.userId).toBe(user.userId);
+    expect(claim.body.packet.id).toBe(created.body.packet.id);
+  }));
+
   it('replays on B the result an Idempotency-Key got on A', () => withServerLogs(async () => {
     const key = `scale-${randomBytes(6).toString('hex')}`;
     const message = `idem ${key.slice(-6)}`;
