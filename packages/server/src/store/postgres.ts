@@ -34,6 +34,23 @@ interface TxState extends TxCallbacks {
   client: pg.PoolClient;
 }
 
+/** Transactions one commit group takes at most; later ones start the next group (bounds the wait of the last). */
+const GROUP_MAX = 64;
+
+/** A transaction waiting for its turn in a commit group. */
+interface GroupMember {
+  fn: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Transactions of one group key sharing one connection, one PostgreSQL transaction and one COMMIT. */
+interface CommitGroup {
+  key: string;
+  queue: GroupMember[];
+  joined: number;
+}
+
 interface Translated {
   /** Statement name for the server-side prepared statement cache of each connection. */
   name: string;
@@ -171,6 +188,7 @@ export class PostgresDatabase extends BaseDatabase<TxState> implements Database 
 
   async tx<T>(fn: () => Promise<T>, options: TxOptions = {}): Promise<T> {
     if (this.context.current()) return fn();
+    if (options.group !== undefined && options.isolation === 'read committed') return this.groupTx(options.group, fn);
     const begin = options.isolation === 'read committed' ? 'BEGIN ISOLATION LEVEL READ COMMITTED' : 'BEGIN ISOLATION LEVEL SERIALIZABLE';
     const client = await this.pool.connect();
     const started = Date.now();
@@ -205,6 +223,125 @@ export class PostgresDatabase extends BaseDatabase<TxState> implements Database 
       }
     } finally {
       if (!released) client.release();
+      if (--this.active === 0) for (const resolve of this.idle.splice(0)) resolve();
+    }
+  }
+
+  /**
+   * Group commit (TxOptions.group): joins the open group of `key`, or opens one. A group takes a
+   * connection, and runs its transactions one after another inside one READ COMMITTED transaction,
+   * each after the first in a savepoint, until none is waiting; then it commits once and resolves
+   * them all. Transactions arriving during that COMMIT open the next group, which works on its own
+   * connection meanwhile and waits for the rows this one holds only where they are the same.
+   */
+  private groupTx<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let group = this.groups.get(key);
+    if (!group) {
+      group = { key, queue: [], joined: 0 };
+      this.groups.set(key, group);
+      void this.runGroup(group);
+    }
+    if (++group.joined >= GROUP_MAX) this.seal(group);
+    const joined = group;
+    return new Promise<T>((resolve, reject) => joined.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject }));
+  }
+
+  private readonly groups = new Map<string, CommitGroup>();
+
+  /** No one joins `group` any more (it is about to commit, or full). */
+  private seal(group: CommitGroup): void {
+    if (this.groups.get(group.key) === group) this.groups.delete(group.key);
+  }
+
+  private async runGroup(group: CommitGroup): Promise<void> {
+    this.active++;
+    // Members that succeeded, waiting for the COMMIT, with what to run after it.
+    const done: Array<{ member: GroupMember; result: unknown; commit: Array<() => void> }> = [];
+    let client: pg.PoolClient | null = null;
+    let broken: unknown = null;
+    try {
+      client = await this.pool.connect();
+      let open = false;
+      // The queue fills while the connection is taken and while each member runs.
+      for (let member = group.queue.shift(); member; member = group.queue.shift()) {
+        if (broken) {
+          member.reject(broken);
+          continue;
+        }
+        const started = Date.now();
+        for (let attempt = 1; ; attempt++) {
+          // The first member to succeed needs no savepoint: when it fails, the whole transaction goes.
+          const savepoint = done.length > 0;
+          const state: TxState = { client, commit: [], rollback: [] };
+          try {
+            if (!open) {
+              await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+              open = true;
+            }
+            // Never released: each member's savepoint nests in the one before (GROUP_MAX bounds the
+            // depth), which saves a round trip per member; a rollback goes back to the latest.
+            if (savepoint) await client.query('SAVEPOINT member');
+            const result = await this.context.run(state, member.fn);
+            this.stats.transactions++;
+            done.push({ member, result, commit: state.commit });
+            break;
+          } catch (error) {
+            try {
+              if (savepoint) {
+                await client.query('ROLLBACK TO SAVEPOINT member');
+                await client.query('RELEASE SAVEPOINT member');
+              } else if (open) {
+                await client.query('ROLLBACK');
+                open = false;
+              }
+            } catch (lost) {
+              // The connection is gone: nothing of this group can commit.
+              broken = lost;
+              member.reject(error);
+              break;
+            }
+            if (retryable(error, attempt) && Date.now() - started < RETRY_FOR_MS) {
+              this.stats.retries++;
+              await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
+              continue;
+            }
+            // Its rollback records are written (in a transaction of their own) before it hears of the failure.
+            void (async () => {
+              for (const callback of state.rollback) await callback();
+            })().then(
+              () => member.reject(error),
+              () => member.reject(error),
+            );
+            break;
+          }
+        }
+        if (group.queue.length === 0) this.seal(group);
+      }
+      if (open && !broken) {
+        try {
+          await client.query('COMMIT');
+          this.stats.commits++;
+        } catch (error) {
+          broken = error;
+        }
+      }
+    } catch (error) {
+      broken = error;
+    } finally {
+      this.seal(group);
+      if (client) {
+        if (broken) client.release(broken instanceof Error ? broken : true);
+        else client.release();
+      }
+      for (const member of group.queue.splice(0)) member.reject(broken ?? new Error('commit group closed'));
+      for (const { member, result, commit } of done) {
+        if (broken) {
+          member.reject(broken);
+          continue;
+        }
+        for (const callback of commit) callback();
+        member.resolve(result);
+      }
       if (--this.active === 0) for (const resolve of this.idle.splice(0)) resolve();
     }
   }

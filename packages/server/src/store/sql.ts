@@ -35,6 +35,14 @@ export interface TxOptions {
    * claim statement) may ask for READ COMMITTED, which waits for a lock instead of failing on it.
    */
   isolation?: 'serializable' | 'read committed';
+  /**
+   * PostgreSQL group commit, for READ COMMITTED transactions that contend for the same rows (the
+   * claims of one packet): transactions with the same `group` that arrive together run one after
+   * another on one connection, each in a savepoint of one shared transaction, and commit together.
+   * Each is still all-or-nothing and unaffected by another's failure; it resolves only once the
+   * shared COMMIT succeeded. SQLite groups every transaction already (see SqliteDatabase).
+   */
+  group?: string;
 }
 
 export interface Database {

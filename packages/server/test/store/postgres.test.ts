@@ -98,4 +98,103 @@ describe('PostgresDatabase', () => {
     await stop();
     expect(received).toEqual(['hello']);
   });
+
+  describe('group commit (TxOptions.group)', () => {
+    const grouped = { isolation: 'read committed', group: 'g' } as const;
+    const counter = async (id: string) => (await db.get<{ n: number }>('SELECT n FROM counters WHERE id = ?', id))?.n;
+
+    it('runs transactions that arrive together in one COMMIT, each seeing the ones before it', async () => {
+      await db.run("INSERT INTO counters (id, n) VALUES ('grouped', 0)");
+      const commitsBefore = db.stats.commits;
+      const committed: number[] = [];
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          db.tx(async () => {
+            const { n } = (await db.get<{ n: number }>("UPDATE counters SET n = n + 1 WHERE id = 'grouped' RETURNING n"))!;
+            db.onCommit(() => committed.push(i));
+            return n;
+          }, grouped),
+        ),
+      );
+      expect(await counter('grouped')).toBe(30);
+      // One after another: every transaction saw exactly the increments before it.
+      expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect(committed).toHaveLength(30);
+      expect(db.stats.commits - commitsBefore).toBeLessThan(5);
+    });
+
+    it('rolls a failing member back alone, and its rollback callback runs before it rejects', async () => {
+      await db.run("INSERT INTO counters (id, n) VALUES ('members', 0)");
+      const events: string[] = [];
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) =>
+          db.tx(async () => {
+            await db.run("UPDATE counters SET n = n + 1 WHERE id = 'members'");
+            await db.run('INSERT INTO counters (id, n) VALUES (?, ?)', `member-${i}`, i);
+            if (i % 3 === 0) {
+              db.onRollback(() => {
+                events.push(`rolled back ${i}`);
+              });
+              throw new Error(`member ${i} fails`);
+            }
+            return i;
+          }, grouped).then(
+            (value) => value,
+            (error: unknown) => {
+              events.push(`rejected ${i}`);
+              throw error;
+            },
+          ),
+        ),
+      );
+      const failed = [0, 3, 6, 9];
+      outcomes.forEach((outcome, i) => {
+        if (failed.includes(i)) expect(outcome).toMatchObject({ status: 'rejected', reason: { message: `member ${i} fails` } });
+        else expect(outcome).toEqual({ status: 'fulfilled', value: i });
+      });
+      for (const i of failed) {
+        expect(events).toContain(`rolled back ${i}`);
+        expect(events.indexOf(`rolled back ${i}`)).toBeLessThan(events.indexOf(`rejected ${i}`));
+      }
+      expect(await counter('members')).toBe(6);
+      const kept = await db.prepare("SELECT id FROM counters WHERE id LIKE 'member-%' ORDER BY id").pluck().all();
+      expect(kept).toEqual(['member-1', 'member-2', 'member-4', 'member-5', 'member-7', 'member-8']);
+    });
+
+    it('keeps a member’s changes invisible to other connections until the group commits', async () => {
+      await db.run("INSERT INTO counters (id, n) VALUES ('hidden', 0)");
+      let seenOutside: number | undefined;
+      await db.tx(async () => {
+        await db.run("UPDATE counters SET n = 1 WHERE id = 'hidden'");
+        // A read outside any transaction goes to another pooled connection.
+        seenOutside = await new Promise<number | undefined>((resolve) => setImmediate(() => void db.pool.query("SELECT n FROM counters WHERE id = 'hidden'").then((r) => resolve(Number(r.rows[0].n)))));
+      }, grouped);
+      expect(seenOutside).toBe(0);
+      expect(await counter('hidden')).toBe(1);
+    });
+
+    it('runs different groups side by side, on connections of their own', async () => {
+      await db.run("INSERT INTO counters (id, n) VALUES ('left', 0), ('right', 0)");
+      let both = false;
+      let leftInside = false;
+      let rightInside = false;
+      const wait = () => new Promise((resolve) => setTimeout(resolve, 20));
+      await Promise.all([
+        db.tx(async () => {
+          leftInside = true;
+          await db.run("UPDATE counters SET n = n + 1 WHERE id = 'left'");
+          for (let i = 0; i < 50 && !rightInside; i++) await wait();
+          both ||= rightInside;
+        }, { isolation: 'read committed', group: 'left' }),
+        db.tx(async () => {
+          rightInside = true;
+          await db.run("UPDATE counters SET n = n + 1 WHERE id = 'right'");
+          for (let i = 0; i < 50 && !leftInside; i++) await wait();
+          both ||= leftInside;
+        }, { isolation: 'read committed', group: 'right' }),
+      ]);
+      expect(both).toBe(true);
+      expect([await counter('left'), await counter('right')]).toEqual([1, 1]);
+    });
+  });
 });
