@@ -1,6 +1,6 @@
 import { ClaimBody, ClaimResponse, ErrorBody } from '@hongbao/protocol';
 import { actorOf } from '../http/auth';
-import { CLAIM_TX } from '../services/claims';
+import { claimTx } from '../services/claims';
 import { idempotent, type RouteModule } from './types';
 
 const claims: RouteModule = (app, services) => {
@@ -14,7 +14,7 @@ const claims: RouteModule = (app, services) => {
         response: { 201: ClaimResponse, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 410: ErrorBody, 423: ErrorBody },
       },
     },
-    async (request, reply) => idempotent(services, request, reply, 201, async () => services.claims.claim(actorOf(request), request.body), CLAIM_TX),
+    async (request, reply) => idempotent(services, request, reply, 201, async () => services.claims.claim(actorOf(request), request.body), claimTx(request.body)),
   );
 };
 

@@ -10,19 +10,20 @@ import type { TxOptions } from '../store/sql';
 
 /**
  * The claim's transaction options. On PostgreSQL the claim takes its locks itself (see
- * takeShareInOneStatement), so it runs READ COMMITTED: claimers of a hot packet wait their turn on
- * its row instead of failing and running again.
+ * PacketStore.takeShare), so it runs READ COMMITTED: claimers of a hot packet wait their turn on
+ * its row instead of failing and running again. Claims of one share card's packet form commit
+ * groups (TxOptions.group): those arriving together share one transaction, so the packet's row is
+ * locked, and the commit flushed, once for all of them rather than once each.
  */
-export const CLAIM_TX: TxOptions = { isolation: 'read committed' };
-
-/** A share taken for a claim, and how to count it on its packet (resolving to the packet after). */
-interface TakenShare {
-  claim: ClaimRow;
-  count: () => Promise<PacketRow>;
+export function claimTx(body: Pick<ClaimBody, 'packetId'>): TxOptions {
+  return body.packetId === undefined ? { isolation: 'read committed' } : { isolation: 'read committed', group: `claim:${body.packetId}` };
 }
 
-/** How often a claimer looks again while every share left is held by claimers in flight (2 ms apart). */
-const HELD_SHARE_ATTEMPTS = 500;
+/** A share taken for a claim, and its packet with the share counted. */
+interface TakenShare {
+  claim: ClaimRow;
+  packet: PacketRow;
+}
 
 /**
  * Claiming a share of a packet, from a scanned claim code (`token`) or a share card (`packetId`).
@@ -40,8 +41,8 @@ export class ClaimService {
 
   /**
    * One transaction, in this order: the code (when a token is sent), the packet, its window and
-   * status, the recipient, an earlier claim by the caller, then the share (see takeShare and
-   * takeShareOnPostgres), the audit and webhook records, and the share counted on the packet. The
+   * status, the recipient, an earlier claim by the caller, then the share, counted on the packet
+   * (see takeShare and takeShareOnPostgres), and the audit and webhook records. The
    * last share finishes the packet and names its luckiest claim. This is the hot path: every
    * statement is prepared and nothing is read twice.
    */
@@ -58,38 +59,36 @@ export class ClaimService {
     return this.ctx.db.tx(async () => {
       const packetId = body.token !== undefined ? await this.packetOfToken(body.token, body.location) : body.packetId!;
       await this.risk.screen({ action: 'claim', account: user, deviceId: body.deviceId ?? actor.deviceId, amount: null, subject: packetId });
-      const packet = await packets.byIdWithSenderName(packetId);
-      if (!packet) return fail('NOT_FOUND', `No packet ${packetId}.`);
+      const found = await packets.forClaim(packetId, user.id);
+      if (!found) return fail('NOT_FOUND', `No packet ${packetId}.`);
+      const { packet, earlier } = found;
       if (packet.status === 'expired' || packet.status === 'refunded' || (packet.status === 'active' && packet.expires_at <= now)) {
         fail('PACKET_EXPIRED', 'This packet’s claim window has closed; what was left goes back to the sender.');
       }
       if (packet.status === 'frozen') fail('RISK_BLOCKED', 'This packet is frozen by risk control.');
       if (packet.mode === 'exclusive' && packet.recipient_id !== user.id) fail('NOT_RECIPIENT');
-      const earlier = await packets.claimBy(packetId, user.id);
       if (earlier) fail('ALREADY_CLAIMED', `You already claimed ${earlier.amount} fen from this packet.`, { claim: claimView(earlier, user.name) });
 
       const deviceId = body.deviceId ?? actor.deviceId;
-      const wallet = await ledger.account(user.id, 'wallet');
-      const { claim, count } = this.ctx.db.dialect === 'postgres'
+      const wallet = found.walletId ?? (await ledger.account(user.id, 'wallet'));
+      const { claim, packet: taken } = this.ctx.db.dialect === 'postgres'
         ? await this.takeShareOnPostgres(packet, user.id, deviceId, wallet, now)
         : await this.takeShare(packet, user.id, deviceId, wallet, now);
       const concerned = [packet.sender_id, user.id];
       await this.ctx.events.emit({ type: 'packet.claimed', actorId: user.id, subjectId: packetId, accountIds: concerned, amount: claim.amount, data: { claimId: claim.id, slot: claim.slot }, at: now });
-      const taken = await count();
       const current = taken.claimed_count === taken.count ? ((await packets.finish(packetId, now)) ?? taken) : taken;
       if (current.status === 'finished') {
         await this.ctx.events.emit({ type: 'packet.finished', actorId: null, subjectId: packetId, accountIds: [packet.sender_id], amount: 0, data: { luckiestClaimId: current.luckiest_claim_id }, at: now });
       }
       this.ctx.db.onCommit(() => this.ctx.bus.notify(packetTopic(packetId)));
       return { claim: claimView(claim, user.name), packet: await this.packets.view(current, packet.sender_name) };
-    }, CLAIM_TX);
+    }, claimTx(body));
   }
 
   /**
    * SQLite: the next slot taken by one conditional UPDATE, the claim row, and the escrow-to-wallet
    * transfer. Write transactions run one at a time, so the packet read before is exactly the row
-   * the UPDATE changed: the difference in claimed_amount is the share of the slot just taken. The
-   * packet is counted already (`count` just hands it back).
+   * the UPDATE changed: the difference in claimed_amount is the share of the slot just taken.
    */
   private async takeShare(packet: PacketRow, userId: string, deviceId: string | null, wallet: string, now: number): Promise<TakenShare> {
     const { packets, ledger } = this.ctx.stores;
@@ -102,34 +101,19 @@ export class ClaimService {
       { account: packet.escrow_account_id, amount: -amount },
       { account: wallet, amount },
     ], now);
-    return { claim, count: async () => taken };
+    return { claim, packet: taken };
   }
 
   /**
-   * PostgreSQL: the share, the claim and the claimer's money in one statement that touches no row
-   * another claimer needs (PacketStore.takeShare, FOR UPDATE SKIP LOCKED); `count` then counts the
-   * share on the packet and takes it out of the escrow — every claimer's rows — and is called last,
-   * right before the commit, so the packet's row lock is held for one statement and the commit.
-   * When every share left is held by claimers still in flight, waits a moment and looks again: one
-   * of them may yet roll back and free its share.
+   * PostgreSQL: the share, its count on the packet, the claim and the money in one statement
+   * (PacketStore.takeShare). The packet's row stays locked until the commit; claims of one packet
+   * arriving together share that transaction and its commit (claimTx), so it is locked once for
+   * all of them.
    */
   private async takeShareOnPostgres(packet: PacketRow, userId: string, deviceId: string | null, wallet: string, now: number): Promise<TakenShare> {
-    const { packets } = this.ctx.stores;
-    const input = { packet_id: packet.id, claim_id: newId('cl'), user_id: userId, device_id: deviceId, transfer_id: newId('tr'), wallet_account_id: wallet, now };
-    for (let attempt = 1; ; attempt++) {
-      const claim = await packets.takeShare(input);
-      if (claim) {
-        const count = async () => {
-          const counted = await packets.countShare({ packet_id: packet.id, transfer_id: input.transfer_id, amount: claim.amount, now });
-          // The packet closed meanwhile: failing rolls back the share and the money.
-          return counted ?? fail(now >= packet.expires_at ? 'PACKET_EXPIRED' : 'PACKET_EXHAUSTED');
-        };
-        return { claim, count };
-      }
-      const fresh = await packets.byId(packet.id);
-      if (!fresh || fresh.status !== 'active' || fresh.claimed_count >= fresh.count || attempt >= HELD_SHARE_ATTEMPTS) return fail('PACKET_EXHAUSTED');
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    const taken = await this.ctx.stores.packets.takeShare({ packet_id: packet.id, claim_id: newId('cl'), user_id: userId, device_id: deviceId, transfer_id: newId('tr'), wallet_account_id: wallet, now });
+    // The packet filled or closed since it was read.
+    return taken ?? fail(now >= packet.expires_at ? 'PACKET_EXPIRED' : 'PACKET_EXHAUSTED');
   }
 
   private async packetOfToken(token: string, location: ClaimBody['location']): Promise<string> {

@@ -389,4 +389,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     data TEXT COLLATE "C" NOT NULL
   );
   `,
+  // 6: the open-shares index goes: claims take the next slot under the packet's row lock (see
+  // PacketStore.takeShare) and never search for an open share, and each claim updated it.
+  `
+  DROP INDEX IF EXISTS packet_shares_open;
+  `,
 ];

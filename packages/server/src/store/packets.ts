@@ -37,6 +37,13 @@ export interface ClaimInput {
   now: number;
 }
 
+/** What a claim reads before it writes (PacketStore.forClaim). */
+export interface ClaimContextRow {
+  packet: PacketRow & { sender_name: string };
+  earlier: ClaimRow | null;
+  walletId: string | null;
+}
+
 /** A row of `claims`. */
 export interface ClaimRow {
   id: string;
@@ -71,7 +78,6 @@ export class PacketStore {
   private readonly sharesStmt;
   private readonly takeSlotStmt;
   private readonly insertClaimStmt;
-  private readonly claimByUserStmt;
   private readonly namedClaimStmt;
   private readonly finishStmt;
   private readonly claimsPageStmt;
@@ -83,19 +89,25 @@ export class PacketStore {
   private readonly markRefundedStmt;
 
   private readonly markShareStmt;
+  private readonly forClaimStmt;
   private readonly takeShareStmt;
-  private readonly countShareStmt;
 
   constructor(readonly db: Database) {
     this.markShareStmt = db.prepare('UPDATE packet_shares SET claim_id = ? WHERE packet_id = ? AND slot = ?');
+    // PostgreSQL, the whole claim in one statement (see takeShare). The packet's UPDATE comes first
+    // and everything else hangs off its result, so its row lock is the first lock taken.
     this.takeShareStmt = db.prepare(
-      `WITH share AS (
-         UPDATE packet_shares s SET claim_id = @claim_id
-         WHERE (s.packet_id, s.slot) = (
-           SELECT o.packet_id, o.slot FROM packet_shares o
-           WHERE o.packet_id = @packet_id AND o.claim_id IS NULL
-           ORDER BY o.slot LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING s.slot, s.amount
+      `WITH packet AS (
+         UPDATE packets p SET
+           claimed_amount = p.claimed_amount + (SELECT s.amount FROM packet_shares s WHERE s.packet_id = p.id AND s.slot = p.claimed_count),
+           claimed_count = p.claimed_count + 1,
+           version = p.version + 1
+         WHERE p.id = @packet_id AND p.status = 'active' AND p.claimed_count < p.count AND p.expires_at > @now
+         RETURNING p.*
+       ), share AS (
+         UPDATE packet_shares s SET claim_id = @claim_id FROM packet
+         WHERE s.packet_id = packet.id AND s.slot = packet.claimed_count - 1 AND s.claim_id IS NULL
+         RETURNING s.slot, s.amount, packet.escrow_account_id
        ), claim AS (
          INSERT INTO claims (id, packet_id, user_id, slot, amount, device_id, created_at)
          SELECT @claim_id, @packet_id, @user_id, share.slot, share.amount, @device_id, @now FROM share
@@ -106,25 +118,24 @@ export class PacketStore {
        ), wallet AS (
          UPDATE ledger_accounts a SET balance = a.balance + claim.amount FROM claim
          WHERE a.id = @wallet_account_id RETURNING a.id, a.balance, claim.amount
-       ), entry AS (
-         INSERT INTO ledger_entries (transfer_id, ledger_account_id, amount, balance_after, created_at)
-         SELECT transfer.id, wallet.id, wallet.amount, wallet.balance, @now FROM transfer, wallet
-       )
-       SELECT row_to_json(claim) AS claim FROM claim`,
-    );
-    this.countShareStmt = db.prepare(
-      `WITH packet AS (
-         UPDATE packets p SET claimed_count = p.claimed_count + 1, claimed_amount = p.claimed_amount + @amount, version = p.version + 1
-         WHERE p.id = @packet_id AND p.status = 'active' AND p.claimed_count < p.count AND p.expires_at > @now
-         RETURNING p.*
        ), escrow AS (
-         UPDATE ledger_accounts a SET balance = a.balance - @amount FROM packet
-         WHERE a.id = packet.escrow_account_id RETURNING a.id, a.balance
+         UPDATE ledger_accounts a SET balance = a.balance - claim.amount FROM claim, share
+         WHERE a.id = share.escrow_account_id RETURNING a.id, a.balance, -claim.amount AS amount
        ), entry AS (
          INSERT INTO ledger_entries (transfer_id, ledger_account_id, amount, balance_after, created_at)
-         SELECT @transfer_id, escrow.id, -@amount, escrow.balance, @now FROM escrow
+         SELECT transfer.id, moved.id, moved.amount, moved.balance, @now
+         FROM transfer, (SELECT id, balance, amount FROM escrow UNION ALL SELECT id, balance, amount FROM wallet) moved
        )
-       SELECT row_to_json(packet) AS packet FROM packet`,
+       SELECT row_to_json(claim) AS claim, row_to_json(packet) AS packet
+       FROM packet LEFT JOIN claim ON true`,
+    );
+    this.forClaimStmt = db.prepare(
+      `SELECT p.*, a.name AS sender_name, w.id AS wallet_id,
+         c.id AS earlier_id, c.slot AS earlier_slot, c.amount AS earlier_amount, c.device_id AS earlier_device_id, c.created_at AS earlier_created_at
+       FROM packets p JOIN accounts a ON a.id = p.sender_id
+       LEFT JOIN claims c ON c.packet_id = p.id AND c.user_id = @user_id
+       LEFT JOIN ledger_accounts w ON w.owner_id = @user_id AND w.type = 'wallet'
+       WHERE p.id = @id`,
     );
     this.byIdStmt = db.prepare('SELECT * FROM packets WHERE id = ?');
     this.insertStmt = db.prepare(
@@ -148,7 +159,6 @@ export class PacketStore {
     this.insertClaimStmt = db.prepare(
       'INSERT INTO claims (id, packet_id, user_id, slot, amount, device_id, created_at) VALUES (@id, @packet_id, @user_id, @slot, @amount, @device_id, @created_at)',
     );
-    this.claimByUserStmt = db.prepare('SELECT * FROM claims WHERE packet_id = ? AND user_id = ?');
     this.namedClaimStmt = db.prepare('SELECT c.*, a.name FROM claims c JOIN accounts a ON a.id = c.user_id WHERE c.id = ?');
     // Ties go to the earliest claim, and slots are taken in claim order.
     this.finishStmt = db.prepare(
@@ -183,11 +193,19 @@ export class PacketStore {
     );
   }
 
-  /** The packet with its sender's name (the claim shows it, and reads both at once). */
-  async byIdWithSenderName(id: string): Promise<(PacketRow & { sender_name: string }) | undefined> {
-    return (await this.db.prepare('SELECT p.*, a.name AS sender_name FROM packets p JOIN accounts a ON a.id = p.sender_id WHERE p.id = ?').get(id)) as
-      | (PacketRow & { sender_name: string })
+  /**
+   * What a claim reads, in one statement: the packet with its sender's name, the caller's earlier
+   * claim of it (if any), and the caller's wallet account (if it has one yet).
+   */
+  async forClaim(id: string, userId: string): Promise<ClaimContextRow | undefined> {
+    const row = (await this.forClaimStmt.get({ id, user_id: userId })) as
+      | (PacketRow & { sender_name: string; wallet_id: string | null; earlier_id: string | null; earlier_slot: number; earlier_amount: number; earlier_device_id: string | null; earlier_created_at: number })
       | undefined;
+    if (!row) return undefined;
+    const { wallet_id, earlier_id, earlier_slot, earlier_amount, earlier_device_id, earlier_created_at, ...packet } = row;
+    const earlier: ClaimRow | null =
+      earlier_id === null ? null : { id: earlier_id, packet_id: id, user_id: userId, slot: earlier_slot, amount: earlier_amount, device_id: earlier_device_id, created_at: earlier_created_at };
+    return { packet, earlier, walletId: wallet_id };
   }
 
   async byId(id: string): Promise<PacketRow | undefined> {
@@ -221,29 +239,20 @@ export class PacketStore {
   }
 
   /**
-   * PostgreSQL, the first half of a claim, in one statement: the first share no one holds (`FOR
-   * UPDATE SKIP LOCKED`: concurrent claimers of a hot packet take different shares instead of
-   * queueing for one), marked as taken, the claim row, and the share's amount moved into the
-   * claimer's wallet (transfer, balance, entry). It touches no row another claimer needs. Resolves
-   * to the claim, or null when every share is taken or held by a claimer still in flight.
+   * PostgreSQL: the whole claim in one statement — the next share counted on the packet (status,
+   * window and count checked under the packet's row lock), marked as taken, the claim row, and the
+   * share's amount moved from the packet's escrow into the claimer's wallet (transfer, both
+   * balances, both entries) — or nothing, resolving to null, when the packet has no share left or
+   * closed. The packet's row lock is the first lock the statement takes and is held to the commit,
+   * so shares go out in slot order, as on SQLite, and no claimer ever holds a share while waiting
+   * for the packet (which is why no SKIP LOCKED is needed: see docs/scaling.md).
    */
-  async takeShare(input: ClaimInput): Promise<ClaimRow | null> {
-    return ((await this.takeShareStmt.get(input)) as { claim: ClaimRow } | undefined)?.claim ?? null;
-  }
-
-  /**
-   * PostgreSQL, the second half, in one statement: the share counted on the packet (re-checking
-   * status, window and count under the packet's row lock) and its amount taken out of the packet's
-   * escrow, with the escrow's ledger entry. These rows are every claimer's, so the caller issues
-   * this last, right before its commit: the lock is held for one statement and the commit. Resolves
-   * to the updated packet, or null when it closed meanwhile (the caller must then roll back).
-   */
-  async countShare(input: { packet_id: string; transfer_id: string; amount: number; now: number }): Promise<PacketRow | null> {
-    return ((await this.countShareStmt.get(input)) as { packet: PacketRow } | undefined)?.packet ?? null;
-  }
-
-  async claimBy(packetId: string, userId: string): Promise<ClaimRow | undefined> {
-    return (await this.claimByUserStmt.get(packetId, userId)) as ClaimRow | undefined;
+  async takeShare(input: ClaimInput): Promise<{ claim: ClaimRow; packet: PacketRow } | null> {
+    const row = (await this.takeShareStmt.get(input)) as { claim: ClaimRow | null; packet: PacketRow } | undefined;
+    if (!row) return null;
+    // Never: the packet's counters and its shares disagree. Failing rolls the count back.
+    if (!row.claim) throw new Error(`packet ${input.packet_id}: share ${row.packet.claimed_count - 1} is missing or taken`);
+    return { claim: row.claim, packet: row.packet };
   }
 
   async namedClaim(claimId: string): Promise<NamedClaimRow | undefined> {
