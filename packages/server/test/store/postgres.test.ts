@@ -175,25 +175,18 @@ describe('PostgresDatabase', () => {
 
     it('runs different groups side by side, on connections of their own', async () => {
       await db.run("INSERT INTO counters (id, n) VALUES ('left', 0), ('right', 0)");
-      let both = false;
-      let leftInside = false;
-      let rightInside = false;
-      const wait = () => new Promise((resolve) => setTimeout(resolve, 20));
-      await Promise.all([
+      const inside = new Set<string>();
+      const metTheOther: string[] = [];
+      // Each side waits, inside its transaction, for the other side to be inside its own.
+      const side = (id: string, other: string) =>
         db.tx(async () => {
-          leftInside = true;
-          await db.run("UPDATE counters SET n = n + 1 WHERE id = 'left'");
-          for (let i = 0; i < 50 && !rightInside; i++) await wait();
-          both ||= rightInside;
-        }, { isolation: 'read committed', group: 'left' }),
-        db.tx(async () => {
-          rightInside = true;
-          await db.run("UPDATE counters SET n = n + 1 WHERE id = 'right'");
-          for (let i = 0; i < 50 && !leftInside; i++) await wait();
-          both ||= leftInside;
-        }, { isolation: 'read committed', group: 'right' }),
-      ]);
-      expect(both).toBe(true);
+          inside.add(id);
+          await db.run('UPDATE counters SET n = n + 1 WHERE id = ?', id);
+          for (let i = 0; i < 50 && !inside.has(other); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+          if (inside.has(other)) metTheOther.push(id);
+        }, { isolation: 'read committed', group: id });
+      await Promise.all([side('left', 'right'), side('right', 'left')]);
+      expect(metTheOther.sort()).toEqual(['left', 'right']);
       expect([await counter('left'), await counter('right')]).toEqual([1, 1]);
     });
   });
