@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from './migrations-pg';
-import { BaseDatabase, type Database, type Params, type RunResult, type Statement, type TxCallbacks, type TxOptions } from './sql';
+import { BaseDatabase, type Database, type Params, type RunResult, type Statement, type TxCallbacks, type TxOptions, type TxOuter } from './sql';
 
 /** BIGINT (money in fen, times in ms, counts) and NUMERIC (sums) read as JS numbers, as on SQLite. */
 const types = {
@@ -40,6 +40,8 @@ const GROUP_MAX = 64;
 /** A transaction waiting for its turn in a commit group. */
 interface GroupMember {
   fn: () => Promise<unknown>;
+  /** The caller's async context (its transactions on other databases), which `fn` runs in. */
+  outer: TxOuter;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -243,7 +245,8 @@ export class PostgresDatabase extends BaseDatabase<TxState> implements Database 
     }
     if (++group.joined >= GROUP_MAX) this.seal(group);
     const joined = group;
-    return new Promise<T>((resolve, reject) => joined.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject }));
+    const outer = this.context.outer();
+    return new Promise<T>((resolve, reject) => joined.queue.push({ fn, outer, resolve: resolve as (value: unknown) => void, reject }));
   }
 
   private readonly groups = new Map<string, CommitGroup>();
@@ -281,7 +284,7 @@ export class PostgresDatabase extends BaseDatabase<TxState> implements Database 
             // Never released: each member's savepoint nests in the one before (GROUP_MAX bounds the
             // depth), which saves a round trip per member; a rollback goes back to the latest.
             if (savepoint) await client.query('SAVEPOINT member');
-            const result = await this.context.run(state, member.fn);
+            const result = await this.context.run(state, member.fn, member.outer);
             this.stats.transactions++;
             done.push({ member, result, commit: state.commit });
             break;

@@ -82,6 +82,9 @@ export interface Database {
  * whole process: in Node 20 every instance stays registered (and is visited on every promise)
  * until disabled, so one per database would pile up with every database a process ever opens.
  */
+/** Which transaction a context is in, on every database (what TxContext.outer captures). */
+export type TxOuter = ReadonlyMap<object, unknown> | undefined;
+
 class TxContext<State> {
   private static readonly storage = new AsyncLocalStorage<ReadonlyMap<object, unknown>>();
 
@@ -92,11 +95,16 @@ class TxContext<State> {
     return TxContext.storage.getStore()?.get(this.owner) as State | undefined;
   }
 
-  /** Runs `fn` inside the owner's transaction `state` (keeping any other database's). */
-  run<T>(state: State, fn: () => T): T {
-    const inside = new Map(TxContext.storage.getStore());
+  /** Runs `fn` inside the owner's transaction `state` (keeping any other database's: those of `outer`, by default the caller's). */
+  run<T>(state: State, fn: () => T, outer: TxOuter = this.outer()): T {
+    const inside = new Map(outer);
     inside.set(this.owner, state);
     return TxContext.storage.run(inside, fn);
+  }
+
+  /** The caller's transactions on every database, for `run` to use later from another context. */
+  outer(): TxOuter {
+    return TxContext.storage.getStore();
   }
 }
 

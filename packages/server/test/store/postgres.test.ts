@@ -4,6 +4,7 @@
  * Runs on the PostgreSQL server of HONGBAO_TEST_PG (127.0.0.1:5432 by default) and fails when it
  * cannot reach it.
  */
+import { SqliteDatabase } from '../../src/store/database';
 import { PostgresDatabase, translate } from '../../src/store/postgres';
 import { freshPostgresDatabase } from '../../src/testing/postgres';
 
@@ -171,6 +172,19 @@ describe('PostgresDatabase', () => {
       }, grouped);
       expect(seenOutside).toBe(0);
       expect(await counter('hidden')).toBe(1);
+    });
+
+    it('runs each member in its caller’s context: a transaction it is in on another database stays its own', async () => {
+      const other = new SqliteDatabase(':memory:');
+      try {
+        const seen = await Promise.all([
+          other.tx(async () => db.tx(async () => other.inTransaction, grouped)),
+          db.tx(async () => other.inTransaction, grouped),
+        ]);
+        expect(seen).toEqual([true, false]);
+      } finally {
+        await other.close();
+      }
     });
 
     it('runs different groups side by side, on connections of their own', async () => {
