@@ -30,6 +30,14 @@ const retryable = (error: unknown, attempt: number): boolean => {
 /** How long a transaction that keeps losing races is run again before the error reaches the caller. */
 const RETRY_FOR_MS = 15_000;
 
+/** Before a lost race is run again: a little, more with each attempt, so the racers spread out. */
+const backOff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
+
+/** A rolled-back transaction's callbacks, in order (they run outside it and may start transactions of their own). */
+async function runRollbackCallbacks(state: TxCallbacks): Promise<void> {
+  for (const callback of state.rollback) await callback();
+}
+
 interface TxState extends TxCallbacks {
   client: pg.PoolClient;
 }
@@ -164,6 +172,8 @@ export class PostgresDatabase extends BaseDatabase<TxState> implements Database 
   /** Transactions running, and who waits for there to be none (close). */
   private active = 0;
   private idle: Array<() => void> = [];
+  /** The open commit group of each group key (see groupTx). */
+  private readonly groups = new Map<string, CommitGroup>();
 
   constructor(readonly url: string, options: { poolSize?: number; onError?: (error: Error) => void } = {}) {
     super();
@@ -213,13 +223,12 @@ export class PostgresDatabase extends BaseDatabase<TxState> implements Database 
           await client.query('ROLLBACK').catch(() => undefined);
           if (retryable(error, attempt) && Date.now() - started < RETRY_FOR_MS) {
             this.stats.retries++;
-            // Back off a little, more with each attempt, so the racers spread out.
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
+            await backOff(attempt);
             continue;
           }
           client.release();
           released = true;
-          for (const callback of state.rollback) await callback();
+          await runRollbackCallbacks(state);
           throw error;
         }
       }
@@ -248,8 +257,6 @@ export class PostgresDatabase extends BaseDatabase<TxState> implements Database 
     const outer = this.context.outer();
     return new Promise<T>((resolve, reject) => joined.queue.push({ fn, outer, resolve: resolve as (value: unknown) => void, reject }));
   }
-
-  private readonly groups = new Map<string, CommitGroup>();
 
   /** No one joins `group` any more (it is about to commit, or full). */
   private seal(group: CommitGroup): void {
@@ -281,8 +288,9 @@ export class PostgresDatabase extends BaseDatabase<TxState> implements Database 
               await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
               open = true;
             }
-            // Never released: each member's savepoint nests in the one before (GROUP_MAX bounds the
-            // depth), which saves a round trip per member; a rollback goes back to the latest.
+            // Never released, whether the member succeeds or is rolled back to it: each savepoint
+            // nests in the one before (one per member, plus one per re-run), which saves a round
+            // trip per member; a rollback goes back to the latest.
             if (savepoint) await client.query('SAVEPOINT member');
             const result = await this.context.run(state, member.fn, member.outer);
             this.stats.transactions++;
@@ -292,7 +300,6 @@ export class PostgresDatabase extends BaseDatabase<TxState> implements Database 
             try {
               if (savepoint) {
                 await client.query('ROLLBACK TO SAVEPOINT member');
-                await client.query('RELEASE SAVEPOINT member');
               } else if (open) {
                 await client.query('ROLLBACK');
                 open = false;
@@ -305,13 +312,11 @@ export class PostgresDatabase extends BaseDatabase<TxState> implements Database 
             }
             if (retryable(error, attempt) && Date.now() - started < RETRY_FOR_MS) {
               this.stats.retries++;
-              await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
+              await backOff(attempt);
               continue;
             }
             // Its rollback records are written (in a transaction of their own) before it hears of the failure.
-            void (async () => {
-              for (const callback of state.rollback) await callback();
-            })().then(
+            void runRollbackCallbacks(state).then(
               () => member.reject(error),
               () => member.reject(error),
             );

@@ -77,14 +77,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Which transaction a context is in, on every database (what TxContext.outer captures). */
+export type TxOuter = ReadonlyMap<object, unknown> | undefined;
+
 /**
  * Which transaction the calling async context is in, per database. One AsyncLocalStorage for the
  * whole process: in Node 20 every instance stays registered (and is visited on every promise)
  * until disabled, so one per database would pile up with every database a process ever opens.
  */
-/** Which transaction a context is in, on every database (what TxContext.outer captures). */
-export type TxOuter = ReadonlyMap<object, unknown> | undefined;
-
 class TxContext<State> {
   private static readonly storage = new AsyncLocalStorage<ReadonlyMap<object, unknown>>();
 
