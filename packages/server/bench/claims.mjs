@@ -23,7 +23,10 @@
 //      (and keeps the database for inspection). Missed targets are reported, not failed:
 //      SQLite with synchronous=FULL ≥ 10,000 claims/s with p99 < 150 ms on a hot packet, and
 //      PostgreSQL ≥ 4,000 claims/s on one instance (both judged at the main connection count).
-//   4. The report on stdout, results/summary.md and results/throughput.svg (overwritten each run).
+//   4. With PostgreSQL among the stores (and BENCH_CEILINGS not 0): what PostgreSQL alone does
+//      with the claim statement, under pgbench, with no Node in the way (ceilings.mjs): the
+//      ceiling the server's PostgreSQL figures are to be read against.
+//   5. The report on stdout, results/summary.md and results/throughput.svg (overwritten each run).
 //
 // Settings (environment):
 //   BENCH_SECONDS          seconds per measured run (5)
@@ -33,10 +36,13 @@
 //                          list above when missing (50)
 //   BENCH_USERS            users, and shares per hot packet, at most 10,000 (10000)
 //   BENCH_STORES           stores to bench: sqlite, postgres or both (sqlite,postgres)
+//   BENCH_SCENARIOS        what to run on each store: claims (hot and spread), codes, or both
+//                          (claims,codes); claims alone is the quick loop while working on the claim
 //   BENCH_PG               PostgreSQL server to make the bench database on
 //                          (postgres://postgres@127.0.0.1:5432/postgres)
 //   BENCH_PG_POOL          the server's PostgreSQL connections (the server default, 16)
 //   BENCH_SQLITE_SYNCHRONOUS  FULL (default, fsync-durable) or NORMAL (the SQLite target is judged on FULL only)
+//   BENCH_CEILINGS         0 skips the PostgreSQL ceiling runs (1)
 //   BENCH_MICRO_MS         milliseconds per in-process measurement (500)
 //   BENCH_LOG_LEVEL        the servers' log level, logged to stderr (error)
 //   BENCH_CPU_PROF=<dir>   write a V8 CPU profile of each server (open it in Chrome DevTools)
@@ -47,6 +53,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codecRates, splitRates } from './micro.mjs';
 import { chartSeries, duration, markdownSummary, terminalReport, throughputSvg } from './report.mjs';
+import { postgresCeilings } from './ceilings.mjs';
 import { benchStore } from './scenarios.mjs';
 import { STORE_NAMES, choiceSetting, fmt, listSetting, load, setting, startChild } from './lib.mjs';
 
@@ -65,9 +72,11 @@ function readSettings() {
     mainConnections,
     users: Math.min(setting('BENCH_USERS', 10_000), 10_000),
     stores: choiceSetting('BENCH_STORES', ['sqlite', 'postgres'], ['sqlite', 'postgres'], { many: true }),
+    scenarios: choiceSetting('BENCH_SCENARIOS', ['claims', 'codes'], ['claims', 'codes'], { many: true }),
     pgServer: process.env.BENCH_PG || 'postgres://postgres@127.0.0.1:5432/postgres',
     pgPoolSize: setting('BENCH_PG_POOL', 16),
     sqliteSynchronous: choiceSetting('BENCH_SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'], 'FULL'),
+    ceilings: process.env.BENCH_CEILINGS !== '0',
     microMs: setting('BENCH_MICRO_MS', 500),
     cpuProfile: process.env.BENCH_CPU_PROF || null,
   };
@@ -108,6 +117,7 @@ try {
   const baseline = await measureBaseline(connections);
   const stores = [];
   for (const store of settings.stores) stores.push(await benchStore(store, settings));
+  const ceilings = settings.ceilings && settings.stores.includes('postgres') ? await postgresCeilings(settings) : null;
 
   const resultsDir = join(here, 'results');
   mkdirSync(resultsDir, { recursive: true });
@@ -122,6 +132,7 @@ try {
     codecs,
     baseline,
     stores,
+    ceilings,
     files: [summaryFile, chartFile].map((file) => relative(process.cwd(), file) || file),
     finishedAt: new Date(),
     totalSeconds: (Date.now() - started) / 1000,
@@ -131,7 +142,7 @@ try {
   data.totalSeconds = (Date.now() - started) / 1000;
   writeFileSync(summaryFile, markdownSummary(data));
   process.stdout.write(terminalReport(data));
-  const violations = stores.flatMap((o) => o.violations);
+  const violations = [...stores.flatMap((o) => o.violations), ...(ceilings?.violations ?? [])];
   if (violations.length > 0) process.stderr.write(`\nbench FAILED: ${fmt(violations.length)} violation(s), see above (${duration(data.totalSeconds)})\n`);
   process.exitCode = violations.length === 0 ? 0 : 1;
 } catch (error) {

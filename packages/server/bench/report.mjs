@@ -110,6 +110,32 @@ const SPLIT_HEADER = ['Split', 'Total', 'Shares', 'Splits/s', 'µs per split'];
 const SPLIT_ALIGN = ['l', 'r', 'r', 'r', 'r'];
 const splitCells = (s) => [s.algorithm, `${fmt(s.total)} fen`, fmt(s.count), fmt(s.perSecond), fmt(1e6 / s.perSecond, 1)];
 
+const CEILING_HEADER = ['Run (pgbench, PostgreSQL alone)', 'Clients', 'Claims per statement', 'Claims per commit', 'Per second', 'Latency ms', '÷ SELECT 1'];
+const CEILING_ALIGN = ['l', 'r', 'r', 'r', 'r', 'r', 'r'];
+function ceilingRows(data) {
+  const runs = data.ceilings?.runs ?? [];
+  const baseline = runs.find((r) => r.key === 'select1')?.rate;
+  return runs.map((r) => [
+    r.label,
+    fmt(r.clients),
+    r.perTx === 0 ? '–' : fmt(r.perStatement),
+    r.perTx === 0 ? '–' : fmt(r.perTx),
+    `${fmt(r.rate)}${r.perTx === 0 ? ' round trips' : ' claims'}`,
+    fmt(r.latency, 1),
+    baseline ? fmt(r.rate / baseline, 3) : '–',
+  ]);
+}
+/** The ceiling section's lines: a table, or why there is none. */
+function ceilingLines(data, tableOf) {
+  const c = data.ceilings;
+  if (!c) return ['Not run (PostgreSQL not among the stores, or BENCH_CEILINGS=0).'];
+  if (c.skipped) return [`Skipped: ${c.skipped}.`];
+  if (c.runs.length === 0) return [`Failed: ${c.error?.message ?? 'see stderr'}.`];
+  return [...tableOf(CEILING_HEADER, ceilingRows(data), CEILING_ALIGN), ...(c.kept ? [`Database kept for inspection: ${c.kept}`] : [])];
+}
+const CEILING_NOTE =
+  'The claim is the server’s own statement (PacketStore.takeShare) on one hot packet, run by pgbench with no Node and no HTTP; the set-based probe claims 64 shares in one statement (not in the product yet). ÷ SELECT 1: against pgbench’s round trips in the same run.';
+
 const CODEC_HEADER = ['Token scheme', 'Tier', 'Chars', 'Encodes/s', 'Decodes/s', 'Signature checks/s'];
 const CODEC_ALIGN = ['l', 'l', 'r', 'r', 'r', 'r'];
 const codecCells = (c) => [c.scheme, c.tier, String(c.chars), fmt(c.encode), fmt(c.decode), c.verify === null ? '–' : fmt(c.verify)];
@@ -164,6 +190,7 @@ function checkLines(data) {
     }
   }
   for (const o of data.stores) for (const v of o.violations) lines.push(`VIOLATION: ${v}`);
+  for (const v of data.ceilings?.violations ?? []) lines.push(`VIOLATION: ${v}`);
   for (const o of data.stores) if (o.kept) lines.push(`${STORE_NAMES[o.store]} database kept for inspection: ${o.kept}`);
   return lines;
 }
@@ -184,6 +211,10 @@ export function terminalReport(data) {
     '',
     'In process: token codec (dist/codes/token-codec.js)',
     ...table(CODEC_HEADER, data.codecs.map(codecCells), CODEC_ALIGN),
+    '',
+    `Ceilings: PostgreSQL ${data.ceilings?.engine ?? ''} alone`,
+    `  ${CEILING_NOTE}`,
+    ...ceilingLines(data, table),
     '',
     'Targets',
     ...headlines(data).map((h) => `  ${h.text}`),
@@ -237,6 +268,12 @@ export function markdownSummary(data) {
     'Token codec (`dist/codes/token-codec.js`):',
     '',
     ...markdownTable(CODEC_HEADER, data.codecs.map(codecCells), CODEC_ALIGN),
+    '',
+    '## Ceilings: PostgreSQL alone',
+    '',
+    CEILING_NOTE,
+    '',
+    ...ceilingLines(data, markdownTable),
     '',
     '## Setup',
     '',

@@ -63,7 +63,7 @@ async function freshDatabase(store, pgServer) {
  * for inspection when there are some.
  */
 export async function benchStore(store, settings) {
-  const { seconds, warmup, connections, mainConnections, users, sqliteSynchronous, pgServer, pgPoolSize, cpuProfile } = settings;
+  const { seconds, warmup, connections, mainConnections, users, sqliteSynchronous, pgServer, pgPoolSize, cpuProfile, scenarios } = settings;
   const name = STORE_NAMES[store];
   const outcome = { store, engine: null, runs: [], checks: [], violations: [], claimsStored: 0, setup: null, kept: null, error: null };
   const { runs, checks, violations } = outcome;
@@ -124,17 +124,20 @@ export async function benchStore(store, settings) {
       await api.ensureHot(expected(warmup));
       await claimRun('warmup', 'warm-up claims, hot packet', mainConnections, warmup, api.hotPlan());
     }
-    for (const conns of connections) {
-      await api.ensureHot(expected(seconds));
-      runs.push(await claimRun('hot', 'claims, hot packet', conns, seconds, api.hotPlan()));
+    if (scenarios.includes('claims')) {
+      for (const conns of connections) {
+        await api.ensureHot(expected(seconds));
+        runs.push(await claimRun('hot', 'claims, hot packet', conns, seconds, api.hotPlan()));
+      }
+      const spread = await api.makeSpread(expected(seconds));
+      runs.push(await claimRun('spread', `claims, spread over ${spread.packets} packets`, mainConnections, seconds, spread.plan));
     }
-    const spread = await api.makeSpread(expected(seconds));
-    runs.push(await claimRun('spread', `claims, spread over ${spread.packets} packets`, mainConnections, seconds, spread.plan));
-
-    runs.push(await codeRun('issue', 'claim code issue', 201, await api.issuePlan(20_000 * seconds)));
-    runs.push(await codeRun('read', 'collect code read', 200, api.readPlan()));
-    runs.push(await codeRun('refresh', 'code refresh', 200, api.refreshPlan()));
-    runs.push(await codeRun('resolve', 'token resolve', 200, await api.resolvePlan()));
+    if (scenarios.includes('codes')) {
+      runs.push(await codeRun('issue', 'claim code issue', 201, await api.issuePlan(20_000 * seconds)));
+      runs.push(await codeRun('read', 'collect code read', 200, api.readPlan()));
+      runs.push(await codeRun('refresh', 'code refresh', 200, api.refreshPlan()));
+      runs.push(await codeRun('resolve', 'token resolve', 200, await api.resolvePlan()));
+    }
     outcome.setup = api.summary();
 
     // The requests autocannon abandoned when the last run stopped are still being answered; let
