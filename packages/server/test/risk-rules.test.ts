@@ -226,6 +226,44 @@ describe('rule 6: blacklist', () => {
   });
 });
 
+describe('standing: the blacklist and restrictions in one read', () => {
+  it('returns the entry and the longest restriction covering the scope, ignoring lifted, expired and other subjects', async () => {
+    await start();
+    const bob = await t.login('bob');
+    const now = clock.now();
+    const { risk } = t.app.hongbao.services;
+    const restrict = (id: string, kind: 'account' | 'device', subject: string, scope: 'all' | 'payment', until: number, lifted: number | null = null) =>
+      risk.store.insertRestriction({ id, subject_kind: kind, subject, scope, rule: `rule-${id}`, reason: `reason ${id}`, flag_id: null, until, lifted_at: lifted, created_at: now });
+    const standing = (scope: 'all' | 'payment', device: string | null = null) => risk.store.standing(bob.userId, device, scope, now);
+
+    expect(await standing('all')).toEqual({ blacklisted: null, restriction: null });
+    await t.database.tx(async () => {
+      await restrict('r-pay', 'account', bob.userId, 'payment', now + 3 * DAY_MS);
+      await restrict('r-all', 'account', bob.userId, 'all', now + DAY_MS);
+      await restrict('r-lifted', 'account', bob.userId, 'all', now + 9 * DAY_MS, now);
+      await restrict('r-past', 'account', bob.userId, 'all', now - 1);
+      await restrict('r-other', 'account', 'acc_someone_else', 'all', now + 9 * DAY_MS);
+      await restrict('r-device', 'device', 'farm-9', 'all', now + 5 * DAY_MS);
+    });
+    // A payment is covered by payment and all restrictions; a claim or a packet only by all.
+    expect((await standing('payment')).restriction).toEqual({ subject_kind: 'account', rule: 'rule-r-pay', reason: 'reason r-pay', until: now + 3 * DAY_MS });
+    expect((await standing('all')).restriction).toEqual({ subject_kind: 'account', rule: 'rule-r-all', reason: 'reason r-all', until: now + DAY_MS });
+    expect((await standing('all', 'farm-9')).restriction).toMatchObject({ subject_kind: 'device', rule: 'rule-r-device', until: now + 5 * DAY_MS });
+
+    const token = await admin();
+    await call(t, token, 'POST', '/v1/blacklist', { kind: 'device', value: 'farm-9', reason: '设备农场' });
+    expect(await standing('all', 'farm-9')).toEqual({
+      blacklisted: { kind: 'device', reason: '设备农场' },
+      restriction: expect.objectContaining({ rule: 'rule-r-device' }),
+    });
+    expect((await standing('all')).blacklisted).toBeNull();
+    // Both stand against the claim; the blacklist rule comes first and is the one that refuses.
+    const packetId = await packetFor(2);
+    await expectRefused(() => claim(bob.token, packetId, 'farm-9'), 'RISK_BLOCKED', 'blacklist');
+    await expectRefused(() => claim(bob.token, packetId), 'RISK_BLOCKED', 'rule-r-all');
+  });
+});
+
 describe('rule 8: several accounts on one device paying one code', () => {
   async function setup() {
     await start();

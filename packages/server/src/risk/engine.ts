@@ -3,7 +3,7 @@ import { AppError } from '../errors';
 import { newId } from '../ids';
 import type { AuditLog } from '../audit/log';
 import type { ServiceContext } from '../services/context';
-import { RiskStore } from '../store/risk';
+import { RiskStore, type Standing } from '../store/risk';
 import { DEFAULT_RULES } from './rules';
 import type { RiskRequest, RiskRule, RuleEnv, Verdict } from './types';
 
@@ -39,12 +39,14 @@ export class RiskEngine {
   /** Runs the pipeline over `request`; throws the refusing rule's error (with rule, reason, until) when refused. */
   async screen(request: RiskRequest): Promise<void> {
     const now = this.ctx.clock.now();
+    let standing: Promise<Standing> | null = null;
     const env: RuleEnv = {
       config: this.ctx.config.risk,
       bannedWords: this.ctx.config.bannedWords,
       now,
       store: this.store,
       usedToday: (accountId) => this.ctx.stores.usage.used(accountId, businessDay(now)),
+      standing: () => (standing ??= this.store.standing(request.account.id, request.deviceId, request.action === 'payment' ? 'payment' : 'all', now)),
     };
     const verdicts: Verdict[] = [];
     let refusal: Verdict | null = null;

@@ -2,7 +2,7 @@ import type { ErrorCode } from '@hongbao/protocol';
 import type { RiskConfig } from '../config';
 import type { AccountRow } from '../store/accounts';
 import type { CodeRow } from '../store/codes';
-import type { RiskOutcome, RiskStore } from '../store/risk';
+import type { RiskOutcome, RiskStore, Standing } from '../store/risk';
 
 export type { RiskOutcome } from '../store/risk';
 
@@ -61,6 +61,11 @@ export interface RuleEnv {
   store: RiskStore;
   /** Fen the account has sent today (Asia/Shanghai business day). */
   usedToday(accountId: string): Promise<number>;
+  /**
+   * The request's account and device: blacklisted, restricted for the request's scope (payments,
+   * or all)? Read once per screening, whichever rule asks first.
+   */
+  standing(): Promise<Standing>;
 }
 
 /**

@@ -29,6 +29,15 @@ export interface RestrictionRow {
   created_at: number;
 }
 
+/**
+ * What stands against an account or device right now: its active blacklist entry and its longest
+ * restriction covering a scope, each null when there is none (RiskStore.standing).
+ */
+export interface Standing {
+  blacklisted: Pick<BlacklistRow, 'kind' | 'reason'> | null;
+  restriction: Pick<RestrictionRow, 'subject_kind' | 'rule' | 'reason' | 'until'> | null;
+}
+
 export interface ReviewFlagRow {
   id: string;
   rule: string;
@@ -74,8 +83,7 @@ export interface DecisionFilter {
 /** SQL for risk decisions, restrictions, review flags, AML reports, the blacklist and device use. */
 export class RiskStore {
   private readonly insertDecisionStmt;
-  private readonly blacklistedStmt;
-  private readonly activeRestrictionStmt;
+  private readonly standingStmt;
   private readonly touchDeviceStmt;
   private readonly deviceAccountsStmt;
   constructor(private readonly db: Database) {
@@ -84,14 +92,20 @@ export class RiskStore {
        VALUES (@rule, @outcome, @reason, @action, @account_id, @device_id, @subject, @amount, @until, @created_at)
        RETURNING id`,
     ).pluck();
-    this.blacklistedStmt = db.prepare(
-      `SELECT * FROM blacklist WHERE removed_at IS NULL AND ((kind = 'account' AND value = ?) OR (kind = 'device' AND value = ?)) LIMIT 1`,
-    );
-    this.activeRestrictionStmt = db.prepare(
-      `SELECT * FROM risk_restrictions
-       WHERE lifted_at IS NULL AND until > @now AND scope IN ('all', @scope)
-         AND ((subject_kind = 'account' AND subject = @account) OR (subject_kind = 'device' AND subject = @device))
-       ORDER BY until DESC LIMIT 1`,
+    // Both reads of every screened request in one statement: at most one row from each side.
+    this.standingStmt = db.prepare(
+      `SELECT * FROM (
+         SELECT 'blacklist' AS source, kind, reason, CAST(NULL AS TEXT) AS rule, CAST(NULL AS BIGINT) AS until FROM blacklist
+         WHERE removed_at IS NULL AND ((kind = 'account' AND value = @account) OR (kind = 'device' AND value = @device))
+         LIMIT 1
+       ) b
+       UNION ALL
+       SELECT * FROM (
+         SELECT 'restriction' AS source, subject_kind AS kind, reason, rule, until FROM risk_restrictions
+         WHERE lifted_at IS NULL AND until > @now AND scope IN ('all', @scope)
+           AND ((subject_kind = 'account' AND subject = @account) OR (subject_kind = 'device' AND subject = @device))
+         ORDER BY until DESC LIMIT 1
+       ) r`,
     );
     this.touchDeviceStmt = db.prepare(
       `INSERT INTO device_accounts (device_id, account_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
@@ -118,14 +132,24 @@ export class RiskStore {
     return (await this.db.prepare(`SELECT * FROM risk_decisions ${clause} ORDER BY id DESC LIMIT @limit`).all(params)) as RiskDecisionRow[];
   }
 
-  /** The active blacklist entry naming this account or device, if any. */
-  async blacklisted(accountId: string, deviceId: string | null): Promise<BlacklistRow | undefined> {
-    return (await this.blacklistedStmt.get(accountId, deviceId)) as BlacklistRow | undefined;
-  }
-
-  /** The restriction on this account or device that lasts longest and covers `scope`, if any. */
-  async activeRestriction(accountId: string, deviceId: string | null, scope: 'all' | 'payment', now: number): Promise<RestrictionRow | undefined> {
-    return (await this.activeRestrictionStmt.get({ account: accountId, device: deviceId, scope, now })) as RestrictionRow | undefined;
+  /**
+   * The active blacklist entry naming this account or device, and the restriction on either that
+   * lasts longest and covers `scope`, in one read.
+   */
+  async standing(accountId: string, deviceId: string | null, scope: 'all' | 'payment', now: number): Promise<Standing> {
+    const rows = (await this.standingStmt.all({ account: accountId, device: deviceId, scope, now })) as Array<{
+      source: 'blacklist' | 'restriction';
+      kind: 'account' | 'device';
+      reason: string;
+      rule: string | null;
+      until: number | null;
+    }>;
+    const standing: Standing = { blacklisted: null, restriction: null };
+    for (const row of rows) {
+      if (row.source === 'blacklist') standing.blacklisted = { kind: row.kind, reason: row.reason };
+      else standing.restriction = { subject_kind: row.kind, rule: row.rule!, reason: row.reason, until: Number(row.until) };
+    }
+    return standing;
   }
 
   async insertRestriction(row: RestrictionRow): Promise<void> {

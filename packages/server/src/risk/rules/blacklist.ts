@@ -4,8 +4,8 @@ import type { RiskRule } from '../types';
 export const blacklist: RiskRule = {
   id: 'blacklist',
   actions: ['create', 'claim', 'payment'],
-  async evaluate(request, env) {
-    const entry = await env.store.blacklisted(request.account.id, request.deviceId);
+  async evaluate(_request, env) {
+    const entry = (await env.standing()).blacklisted;
     if (!entry) return null;
     return { rule: this.id, outcome: 'block', reason: `This ${entry.kind} is blacklisted: ${entry.reason}`, until: null };
   },

@@ -7,9 +7,9 @@ import type { RiskRule } from '../types';
 export const restriction: RiskRule = {
   id: 'restriction',
   actions: ['create', 'claim', 'payment'],
-  async evaluate(request, env) {
-    const scope = request.action === 'payment' ? 'payment' : 'all';
-    const active = await env.store.activeRestriction(request.account.id, request.deviceId, scope, env.now);
+  async evaluate(_request, env) {
+    // The restrictions covering this request's scope (payments, or all), as of env.now.
+    const active = (await env.standing()).restriction;
     if (!active) return null;
     const what = active.subject_kind === 'account' ? 'This account' : 'This device';
     return { rule: active.rule, outcome: 'block', reason: `${what} is restricted: ${active.reason}`, until: active.until };
