@@ -41,7 +41,7 @@ export function findPgbench() {
 /** The SQL of PacketStore.takeShare, as the server prepares it. */
 function takeShareSql() {
   const prepared = [];
-  const recorder = { prepare: (sql) => (prepared.push(sql), { pluck: () => ({}) }), dialect: 'postgres' };
+  const recorder = { prepare: (sql) => (prepared.push(sql), { pluck: () => ({}) }) };
   new PacketStore(recorder);
   const sql = prepared.find((text) => /^\s*WITH packet AS/.test(text) && text.includes('INSERT INTO claims'));
   if (!sql) throw new Error('PacketStore no longer prepares the one-statement claim (WITH packet AS … INSERT INTO claims)');
@@ -125,7 +125,6 @@ INSERT INTO ledger_entries (transfer_id, ledger_account_id, amount, balance_afte
 INSERT INTO packets (id, sender_id, mode, algorithm, total, count, message, scene, status, salt, commitment, escrow_account_id, created_at, expires_at)
   SELECT 'pk_hot', 'm_hot', 'random', 'double-mean', SUM(amount), COUNT(*), 'ceiling', 'chat', 'active', 's', 'c', 'la_escrow', 0, 9999999999999
   FROM packet_shares WHERE packet_id = 'pk_hot';
-ANALYZE;
 `;
 
 /**
@@ -179,9 +178,7 @@ export async function postgresCeilings({ pgServer, seconds }) {
     await database.migrate();
     progress(`  seeding ${fmt(SEEDED)} users and a packet of ${fmt(SEEDED)} shares…`);
     await database.tx(async () => {
-      for (const statement of SEED_SQL.split(';\n').map((s) => s.trim()).filter(Boolean)) {
-        if (statement !== 'ANALYZE') await database.run(statement);
-      }
+      for (const statement of SEED_SQL.split(';\n').map((s) => s.trim()).filter(Boolean)) await database.run(statement);
     });
     await database.run('ANALYZE');
     progress(`  seeded ${fmt(SEEDED)} users and a packet of ${fmt(SEEDED)} shares`, { done: true });
