@@ -13,6 +13,19 @@ function chained(entry: Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>, head: Chec
   return { ...partial, hash: hashEntry(partial) };
 }
 
+/** What is stored of an input, before it is linked into the chain. */
+function entryOf(input: AuditInput): Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'> {
+  return {
+    at: input.at,
+    type: input.type,
+    actor_id: input.actorId,
+    subject_id: input.subjectId,
+    account_ids: canonicalJson([...new Set(input.accountIds)]),
+    amount: input.amount,
+    data: canonicalJson(input.data),
+  };
+}
+
 /** Entries chained per transaction on PostgreSQL. */
 const CHAIN_BATCH = 500;
 
@@ -88,23 +101,30 @@ export class AuditLog {
 
   /** Appends every domain event of this context from now on. */
   attach(): void {
-    this.ctx.events.subscribe(async (event: DomainEvent) => {
-      await this.append(event);
+    this.ctx.events.subscribe(
+      async (event: DomainEvent) => {
+        await this.append(event);
+      },
+      (events) => this.appendMany(events),
+    );
+  }
+
+  /** Appends several entries of one transaction: on PostgreSQL in one statement, on SQLite one link after another. */
+  async appendMany(inputs: readonly AuditInput[]): Promise<void> {
+    if (this.ctx.db.dialect !== 'postgres') {
+      for (const input of inputs) await this.append(input);
+      return;
+    }
+    await this.store.insertPendingMany(inputs.map((input) => ({ id: newId('au'), ...entryOf(input) })));
+    this.ctx.db.onCommit(() => {
+      this.unchained = true;
+      this.settle().catch(() => undefined); // the next settle or verify retries
     });
   }
 
   /** Appends one entry inside the caller's transaction (or its own); resolves to its seq. */
   async append(input: AuditInput): Promise<void> {
-    const accountIds = [...new Set(input.accountIds)];
-    const entry = {
-      at: input.at,
-      type: input.type,
-      actor_id: input.actorId,
-      subject_id: input.subjectId,
-      account_ids: canonicalJson(accountIds),
-      amount: input.amount,
-      data: canonicalJson(input.data),
-    };
+    const entry = entryOf(input);
     if (this.ctx.db.dialect === 'postgres') {
       // Many writers at once: each transaction only adds its entry; the chainer links them up.
       await this.store.insertPending({ id: newId('au'), ...entry });

@@ -25,6 +25,19 @@ import type { RiskRequest, RiskRule, RuleEnv, Verdict } from './types';
  * Verdicts that let the request through are written inside it, so they exist exactly when the
  * change committed.
  */
+/** The restrictions that apply to a request: payment-only ones to payments, `all` ones to everything. */
+const scopeOf = (request: RiskRequest): 'all' | 'payment' => (request.action === 'payment' ? 'payment' : 'all');
+
+/** The error a refusing verdict gives its request. */
+function refusalError(refusal: Verdict): AppError {
+  return new AppError(refusal.errorCode ?? 'RISK_BLOCKED', refusal.reason, {
+    ...refusal.details,
+    rule: refusal.rule,
+    reason: refusal.reason,
+    until: refusal.until == null ? null : new Date(refusal.until).toISOString(),
+  });
+}
+
 export class RiskEngine {
   readonly store: RiskStore;
 
@@ -40,43 +53,61 @@ export class RiskEngine {
   async screen(request: RiskRequest): Promise<void> {
     const now = this.ctx.clock.now();
     let standing: Promise<Standing> | null = null;
+    const { verdicts, refusal } = await this.evaluate(request, now, () => (standing ??= this.store.standing(request.account.id, request.deviceId, scopeOf(request), now)));
+    if (refusal) {
+      const record = () => this.ctx.db.tx(() => this.record(request, verdicts, now));
+      if (this.ctx.db.inTransaction) this.ctx.db.onRollback(record);
+      else await record();
+      throw refusalError(refusal);
+    }
+    await this.ctx.db.tx(async () => {
+      await this.record(request, verdicts, now);
+      if (request.deviceId) await this.store.touchDevice(request.deviceId, request.account.id, now);
+    });
+  }
+
+  /**
+   * PostgreSQL: screens requests that commit together (the claims of a batch, see ClaimBatches),
+   * inside the caller's transaction. Their blacklist and restriction standings are one read for
+   * all; then each goes through the rules as in `screen`. The caller's transaction commits whatever
+   * the verdicts, so a refusal is not thrown: its records are written in that transaction, and its
+   * error is given back in its request's place (null for a request let through).
+   */
+  async screenMany(requests: readonly RiskRequest[]): Promise<Array<AppError | null>> {
+    const now = this.ctx.clock.now();
+    const subjects = requests.map((request) => ({ accountId: request.account.id, deviceId: request.deviceId }));
+    const scopes = new Set(requests.map(scopeOf));
+    if (scopes.size > 1) throw new Error('screenMany: requests of one scope only');
+    let standings: Promise<Standing[]> | null = null;
+    const outcomes: Array<AppError | null> = [];
+    for (const [index, request] of requests.entries()) {
+      const { verdicts, refusal } = await this.evaluate(request, now, async () => (await (standings ??= this.store.standings(subjects, scopeOf(request), now)))[index]);
+      await this.record(request, verdicts, now);
+      if (!refusal && request.deviceId) await this.store.touchDevice(request.deviceId, request.account.id, now);
+      outcomes.push(refusal ? refusalError(refusal) : null);
+    }
+    return outcomes;
+  }
+
+  /** The rules over `request`, in order, up to the first refusal. */
+  private async evaluate(request: RiskRequest, now: number, standing: () => Promise<Standing>): Promise<{ verdicts: Verdict[]; refusal: Verdict | null }> {
     const env: RuleEnv = {
       config: this.ctx.config.risk,
       bannedWords: this.ctx.config.bannedWords,
       now,
       store: this.store,
       usedToday: (accountId) => this.ctx.stores.usage.used(accountId, businessDay(now)),
-      standing: () => (standing ??= this.store.standing(request.account.id, request.deviceId, request.action === 'payment' ? 'payment' : 'all', now)),
+      standing,
     };
     const verdicts: Verdict[] = [];
-    let refusal: Verdict | null = null;
     for (const rule of this.rules) {
       if (!rule.actions.includes(request.action)) continue;
       const verdict = await rule.evaluate(request, env);
       if (!verdict) continue;
       verdicts.push(verdict);
-      if (verdict.refuse ?? verdict.outcome === 'block') {
-        refusal = verdict;
-        break;
-      }
+      if (verdict.refuse ?? verdict.outcome === 'block') return { verdicts, refusal: verdict };
     }
-
-    if (refusal) {
-      const error = new AppError(refusal.errorCode ?? 'RISK_BLOCKED', refusal.reason, {
-        ...refusal.details,
-        rule: refusal.rule,
-        reason: refusal.reason,
-        until: refusal.until == null ? null : new Date(refusal.until).toISOString(),
-      });
-      const record = () => this.ctx.db.tx(() => this.record(request, verdicts, now));
-      if (this.ctx.db.inTransaction) this.ctx.db.onRollback(record);
-      else await record();
-      throw error;
-    }
-    await this.ctx.db.tx(async () => {
-      await this.record(request, verdicts, now);
-      if (request.deviceId) await this.store.touchDevice(request.deviceId, request.account.id, now);
-    });
+    return { verdicts, refusal: null };
   }
 
   private async record(request: RiskRequest, verdicts: Verdict[], now: number): Promise<void> {

@@ -1,5 +1,5 @@
 import type { ClaimBody, ClaimResponse } from '@hongbao/protocol';
-import { fail } from '../errors';
+import { AppError, fail } from '../errors';
 import { newId } from '../ids';
 import type { CodeService } from './codes';
 import type { Actor, ServiceContext } from './context';
@@ -19,19 +19,48 @@ export function claimTx(body: Pick<ClaimBody, 'packetId'>): TxOptions {
   return body.packetId === undefined ? { isolation: 'read committed' } : { isolation: 'read committed', group: `claim:${body.packetId}` };
 }
 
+/** Share-card claims of one packet taken together at most (PostgreSQL, see ClaimService.claim). */
+const BATCH_MAX = 128;
+
+/** A share-card claim waiting for its packet's next batch. */
+interface PendingClaim {
+  actor: Actor;
+  body: ClaimBody;
+  resolve: (response: ClaimResponse) => void;
+  reject: (error: unknown) => void;
+}
+
+/** What became of one claim of a batch. */
+type Outcome = { response: ClaimResponse } | { error: unknown };
+
+/**
+ * Why `user` may not claim from `packet` now (given its earlier claim of it), or null when it may.
+ * The sender may claim a share of their own random or fixed packet, as WeChat allows in group
+ * chats; an exclusive packet goes only to its recipient, and the sender can never be that.
+ */
+function claimRefusal(packet: PacketRow, user: { id: string; name: string }, earlier: ClaimRow | null, now: number): AppError | null {
+  if (packet.status === 'expired' || packet.status === 'refunded' || (packet.status === 'active' && packet.expires_at <= now)) {
+    return new AppError('PACKET_EXPIRED', 'This packet’s claim window has closed; what was left goes back to the sender.');
+  }
+  if (packet.status === 'frozen') return new AppError('RISK_BLOCKED', 'This packet is frozen by risk control.');
+  if (packet.mode === 'exclusive' && packet.recipient_id !== user.id) return new AppError('NOT_RECIPIENT');
+  if (earlier) return new AppError('ALREADY_CLAIMED', `You already claimed ${earlier.amount} fen from this packet.`, { claim: claimView(earlier, user.name) });
+  return null;
+}
+
 /** A share taken for a claim, and its packet with the share counted. */
 interface TakenShare {
   claim: ClaimRow;
   packet: PacketRow;
 }
 
-/**
- * Claiming a share of a packet, from a scanned claim code (`token`) or a share card (`packetId`).
- *
- * The sender may claim a share of their own random or fixed packet, as WeChat allows in group
- * chats; an exclusive packet goes only to its recipient, and the sender can never be that.
- */
+/** Claiming a share of a packet, from a scanned claim code (`token`) or a share card (`packetId`). */
 export class ClaimService {
+  /** PostgreSQL: the share-card claims of each packet waiting for the next batch (see claim). */
+  private readonly lanes = new Map<string, PendingClaim[]>();
+  /** PostgreSQL: batches run, and those that failed as a whole and ran claim by claim instead. */
+  readonly stats = { batches: 0, batched: 0, fallbacks: 0 };
+
   constructor(
     readonly ctx: ServiceContext,
     readonly codes: CodeService,
@@ -40,18 +69,31 @@ export class ClaimService {
   ) {}
 
   /**
-   * One transaction, in this order: the code (when a token is sent), the packet, its window and
-   * status, the recipient, an earlier claim by the caller, then the share, counted on the packet
-   * (see takeShare and takeShareOnPostgres), and the audit and webhook records. The
+   * Claims a share. On PostgreSQL, share-card claims of one packet that arrive while its previous
+   * batch runs are taken together, as one batch in one transaction (see claimTogether), unless
+   * the caller is already inside a transaction (an Idempotency-Key's). A claim alone, a token's
+   * claim and every claim on SQLite run on their own (claimOne).
+   */
+  claim(actor: Actor, body: ClaimBody): Promise<ClaimResponse> {
+    if ((body.token === undefined) === (body.packetId === undefined)) {
+      return Promise.reject(
+        new AppError('VALIDATION_FAILED', 'Send exactly one of token (a scanned claim code) or packetId (a share card).', {
+          field: body.token === undefined ? 'token' : 'packetId',
+        }),
+      );
+    }
+    if (body.packetId !== undefined && this.ctx.db.dialect === 'postgres' && !this.ctx.db.inTransaction) return this.enqueue(actor, body.packetId, body);
+    return this.claimOne(actor, body);
+  }
+
+  /**
+   * One claim in one transaction, in this order: the code (when a token is sent), the packet, its
+   * window and status, the recipient, an earlier claim by the caller, then the share, counted on
+   * the packet (see takeShare and takeShareOnPostgres), and the audit and webhook records. The
    * last share finishes the packet and names its luckiest claim. This is the hot path: every
    * statement is prepared and nothing is read twice.
    */
-  async claim(actor: Actor, body: ClaimBody): Promise<ClaimResponse> {
-    if ((body.token === undefined) === (body.packetId === undefined)) {
-      fail('VALIDATION_FAILED', 'Send exactly one of token (a scanned claim code) or packetId (a share card).', {
-        field: body.token === undefined ? 'token' : 'packetId',
-      });
-    }
+  private claimOne(actor: Actor, body: ClaimBody): Promise<ClaimResponse> {
     const { packets, ledger } = this.ctx.stores;
     const user = actor.account;
     const now = this.ctx.clock.now();
@@ -62,12 +104,8 @@ export class ClaimService {
       const found = await packets.forClaim(packetId, user.id);
       if (!found) return fail('NOT_FOUND', `No packet ${packetId}.`);
       const { packet, earlier } = found;
-      if (packet.status === 'expired' || packet.status === 'refunded' || (packet.status === 'active' && packet.expires_at <= now)) {
-        fail('PACKET_EXPIRED', 'This packet’s claim window has closed; what was left goes back to the sender.');
-      }
-      if (packet.status === 'frozen') fail('RISK_BLOCKED', 'This packet is frozen by risk control.');
-      if (packet.mode === 'exclusive' && packet.recipient_id !== user.id) fail('NOT_RECIPIENT');
-      if (earlier) fail('ALREADY_CLAIMED', `You already claimed ${earlier.amount} fen from this packet.`, { claim: claimView(earlier, user.name) });
+      const refusal = claimRefusal(packet, user, earlier, now);
+      if (refusal) throw refusal;
 
       const deviceId = body.deviceId ?? actor.deviceId;
       const wallet = found.walletId ?? (await ledger.account(user.id, 'wallet'));
@@ -83,6 +121,138 @@ export class ClaimService {
       this.ctx.db.onCommit(() => this.ctx.bus.notify(packetTopic(packetId)));
       return { claim: claimView(claim, user.name), packet: await this.packets.view(current, packet.sender_name) };
     }, claimTx(body));
+  }
+
+  /** Queues a share-card claim for its packet's next batch; the first of a lane starts it. */
+  private enqueue(actor: Actor, packetId: string, body: ClaimBody): Promise<ClaimResponse> {
+    return new Promise((resolve, reject) => {
+      let lane = this.lanes.get(packetId);
+      if (!lane) {
+        lane = [];
+        this.lanes.set(packetId, lane);
+        void this.drain(packetId, lane);
+      }
+      lane.push({ actor, body, resolve, reject });
+    });
+  }
+
+  /**
+   * Runs a packet's batches one after another until no claim is waiting. The first batch takes the
+   * claims that arrived in the same turn of the event loop; each later one, those that arrived
+   * while the one before ran.
+   */
+  private async drain(packetId: string, lane: PendingClaim[]): Promise<void> {
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      while (lane.length > 0) await this.runBatch(lane.splice(0, BATCH_MAX));
+    } finally {
+      this.lanes.delete(packetId);
+      // Never, as runBatch settles every claim it takes; but no claim may be left waiting.
+      for (const pending of lane.splice(0)) pending.reject(new Error('claim batch stopped'));
+    }
+  }
+
+  /**
+   * One batch: a claim alone runs on its own; more, together in one transaction. A user's second
+   * claim in a batch runs after it, on its own (and finds the first). When the batch fails as a
+   * whole (it lost a race with a claim committed by another instance, say), it is rolled back and
+   * each of its claims runs on its own instead, so the batch never changes an outcome.
+   */
+  private async runBatch(batch: PendingClaim[]): Promise<void> {
+    const settle = (pending: PendingClaim, outcome: Promise<ClaimResponse>) => outcome.then(pending.resolve, pending.reject);
+    if (batch.length === 1) return settle(batch[0], this.claimOne(batch[0].actor, batch[0].body));
+    const users = new Set<string>();
+    const together: PendingClaim[] = [];
+    const after: PendingClaim[] = [];
+    for (const pending of batch) {
+      if (users.has(pending.actor.account.id)) after.push(pending);
+      else together.push(pending), users.add(pending.actor.account.id);
+    }
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.ctx.db.tx(() => this.claimTogether(together), { isolation: 'read committed' });
+      this.stats.batches++;
+      this.stats.batched += together.length;
+    } catch {
+      this.stats.fallbacks++;
+      outcomes = await Promise.all(together.map((pending) => this.claimOne(pending.actor, pending.body).then((response) => ({ response }), (error: unknown) => ({ error }))));
+    }
+    for (const [index, pending] of together.entries()) {
+      const outcome = outcomes[index];
+      if ('response' in outcome) pending.resolve(outcome.response);
+      else pending.reject(outcome.error);
+    }
+    await Promise.all(after.map((pending) => settle(pending, this.claimOne(pending.actor, pending.body))));
+  }
+
+  /**
+   * PostgreSQL: share-card claims of one packet (one per user) in the caller's transaction, with
+   * the statements of claimOne each made once for all of them: their risk screening
+   * (RiskEngine.screenMany), what they read (PacketStore.forClaims), the shares taken in claim
+   * order (PacketStore.takeShares), and the audit and webhook records of their events
+   * (DomainEvents.emitMany). Each claim is judged as claimOne would judge it, and a refused claim
+   * is given its error in its place without holding back the others. Each response shows the
+   * packet as it was right after its own claim, as claimOne's do.
+   */
+  private async claimTogether(batch: readonly PendingClaim[]): Promise<Outcome[]> {
+    const { packets, ledger } = this.ctx.stores;
+    const packetId = batch[0].body.packetId!;
+    const now = this.ctx.clock.now();
+    const deviceOf = (pending: PendingClaim) => pending.body.deviceId ?? pending.actor.deviceId;
+    const outcomes: Outcome[] = batch.map(() => ({ error: new AppError('PACKET_EXHAUSTED') }));
+
+    const screened = await this.risk.screenMany(batch.map((pending) => ({ action: 'claim', account: pending.actor.account, deviceId: deviceOf(pending), amount: null, subject: packetId })));
+    const found = await packets.forClaims(packetId, batch.map((pending) => pending.actor.account.id));
+    const eligible: number[] = [];
+    for (const [index, pending] of batch.entries()) {
+      const user = pending.actor.account;
+      const refusal = screened[index] ?? (found ? claimRefusal(found.packet, user, found.claimers.get(user.id)?.earlier ?? null, now) : new AppError('NOT_FOUND', `No packet ${packetId}.`));
+      if (refusal) outcomes[index] = { error: refusal };
+      else eligible.push(index);
+    }
+    if (!found || eligible.length === 0) return outcomes;
+    const { packet } = found;
+
+    const userOf = (index: number) => batch[index].actor.account.id;
+    const walletless = eligible.map(userOf).filter((user) => !found.claimers.get(user)?.walletId);
+    const made = walletless.length > 0 ? await ledger.wallets(walletless) : new Map<string, string>();
+    const claimers = eligible.map((index) => ({
+      claim_id: newId('cl'),
+      user_id: userOf(index),
+      device_id: deviceOf(batch[index]),
+      transfer_id: newId('tr'),
+      wallet_account_id: found.claimers.get(userOf(index))?.walletId ?? made.get(userOf(index))!,
+    }));
+    const taken = await packets.takeShares({ packet_id: packetId, now, claimers });
+    // The packet filled or closed since it was read: none of them gets a share.
+    if (!taken) {
+      for (const index of eligible) outcomes[index] = { error: new AppError(now >= packet.expires_at ? 'PACKET_EXPIRED' : 'PACKET_EXHAUSTED') };
+      return outcomes;
+    }
+    // The claimers took slots in their order; those past the last share keep PACKET_EXHAUSTED.
+    const { claims } = taken;
+    const { start, ...after } = taken.packet;
+    await this.ctx.events.emitMany(
+      claims.map((claim) => ({ type: 'packet.claimed', actorId: claim.user_id, subjectId: packetId, accountIds: [packet.sender_id, claim.user_id], amount: claim.amount, data: { claimId: claim.id, slot: claim.slot }, at: now })),
+    );
+    const finished = after.claimed_count === after.count ? await packets.finish(packetId, now) : undefined;
+    if (finished) {
+      await this.ctx.events.emit({ type: 'packet.finished', actorId: null, subjectId: packetId, accountIds: [packet.sender_id], amount: 0, data: { luckiestClaimId: finished.luckiest_claim_id }, at: now });
+    }
+    this.ctx.db.onCommit(() => this.ctx.bus.notify(packetTopic(packetId)));
+
+    // The packet as each claim left it: counters and version one claim at a time from where the batch began.
+    let claimedAmount = after.claimed_amount - claims.reduce((sum, claim) => sum + claim.amount, 0);
+    for (const [position, claim] of claims.entries()) {
+      const index = eligible[position];
+      claimedAmount += claim.amount;
+      const last = position === claims.length - 1;
+      const row: PacketRow = last
+        ? (finished ?? after)
+        : { ...after, status: 'active', claimed_count: start + position + 1, claimed_amount: claimedAmount, version: after.version - (claims.length - position - 1) };
+      outcomes[index] = { response: { claim: claimView(claim, batch[index].actor.account.name), packet: await this.packets.view(row, packet.sender_name) } };
+    }
+    return outcomes;
   }
 
   /**

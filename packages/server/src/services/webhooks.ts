@@ -69,7 +69,10 @@ export function deliveryView(row: WebhookDeliveryView): WebhookDelivery {
  */
 export class WebhookService {
   constructor(private readonly ctx: ServiceContext) {
-    ctx.events.subscribe((event) => this.record(event));
+    ctx.events.subscribe(
+      (event) => this.record(event),
+      (events) => this.recordMany(events),
+    );
   }
 
   async create(actor: Actor, body: CreateWebhookEndpointBody): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
@@ -147,18 +150,31 @@ export class WebhookService {
   /** The outbox writer: runs inside the transaction of the change. */
   private async record(event: DomainEvent): Promise<void> {
     if (!SPEC_TYPES.has(event.type)) return;
+    await this.write(event, await this.ctx.stores.webhooks.enabledEndpoints([...new Set(event.accountIds)]));
+  }
+
+  /** The outbox writer for several events of one transaction: the endpoints of all of them in one read. */
+  private async recordMany(events: readonly DomainEvent[]): Promise<void> {
+    const spec = events.filter((event) => SPEC_TYPES.has(event.type));
+    if (spec.length === 0) return;
+    const enabled = await this.ctx.stores.webhooks.enabledEndpoints([...new Set(spec.flatMap((event) => event.accountIds))]);
+    if (enabled.length === 0) return;
+    for (const event of spec) await this.write(event, enabled.filter((endpoint) => event.accountIds.includes(endpoint.account_id)));
+  }
+
+  /** An event row and its deliveries for each merchant concerned with one of `endpoints` subscribed to the event's type. */
+  private async write(event: DomainEvent, endpoints: readonly WebhookEndpointRow[]): Promise<void> {
     const { webhooks } = this.ctx.stores;
-    const accountIds = [...new Set(event.accountIds)];
-    const subscribed = (await webhooks.enabledEndpoints(accountIds)).filter((endpoint) => (JSON.parse(endpoint.events) as string[]).includes(event.type));
+    const subscribed = endpoints.filter((endpoint) => (JSON.parse(endpoint.events) as string[]).includes(event.type));
     if (subscribed.length === 0) return;
-    for (const accountId of accountIds) {
-      const endpoints = subscribed.filter((endpoint) => endpoint.account_id === accountId);
-      if (endpoints.length === 0) continue;
+    for (const accountId of new Set(event.accountIds)) {
+      const own = subscribed.filter((endpoint) => endpoint.account_id === accountId);
+      if (own.length === 0) continue;
       // One event per merchant concerned: its id is what receivers deduplicate on.
       const id = newId('evt');
       const body = JSON.stringify({ id, type: event.type, createdAt: toIso(event.at), data: eventData(event) });
       await webhooks.insertEvent({ id, account_id: accountId, type: event.type, body, created_at: event.at });
-      for (const endpoint of endpoints) await webhooks.insertDelivery(newId('whd'), id, endpoint.id, accountId, event.at, event.at + WEBHOOK_RETRY_WINDOW_MS);
+      for (const endpoint of own) await webhooks.insertDelivery(newId('whd'), id, endpoint.id, accountId, event.at, event.at + WEBHOOK_RETRY_WINDOW_MS);
       this.ctx.db.onCommit(() => this.ctx.bus.notify(WEBHOOK_TOPIC));
     }
   }

@@ -61,6 +61,27 @@ export class AuditStore {
       .run(row);
   }
 
+  /** PostgreSQL: insertPending for several rows in one statement, in their order. */
+  async insertPendingMany(rows: readonly PendingAuditRow[]): Promise<void> {
+    const column = <K extends keyof PendingAuditRow>(key: K) => rows.map((row) => row[key]);
+    await this.db
+      .prepare(
+        `INSERT INTO audit_pending (id, at, type, actor_id, subject_id, account_ids, amount, data)
+         SELECT * FROM unnest(CAST(@id AS TEXT[]), CAST(@at AS BIGINT[]), CAST(@type AS TEXT[]), CAST(@actor_id AS TEXT[]), CAST(@subject_id AS TEXT[]),
+           CAST(@account_ids AS TEXT[]), CAST(@amount AS BIGINT[]), CAST(@data AS TEXT[]))`,
+      )
+      .run({
+        id: column('id'),
+        at: column('at'),
+        type: column('type'),
+        actor_id: column('actor_id'),
+        subject_id: column('subject_id'),
+        account_ids: column('account_ids'),
+        amount: column('amount'),
+        data: column('data'),
+      });
+  }
+
   /** The oldest entries waiting to be chained, in the order they were made. */
   async pending(limit: number): Promise<PendingAuditRow[]> {
     return (await this.db.prepare('SELECT * FROM audit_pending ORDER BY id LIMIT ?').all(limit)) as PendingAuditRow[];

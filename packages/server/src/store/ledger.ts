@@ -56,6 +56,29 @@ export class LedgerStore {
     return ((await this.findStmt.get(ownerId, type)) as { id: string }).id;
   }
 
+  /**
+   * PostgreSQL: the wallet accounts of many users, made for those who have none yet, in one
+   * statement; by owner id. (An owner whose wallet another transaction is making at the same
+   * moment is looked up one by one.)
+   */
+  async wallets(ownerIds: readonly string[]): Promise<Map<string, string>> {
+    const rows = (await this.db
+      .prepare(
+        `WITH wanted AS (SELECT * FROM unnest(CAST(@ids AS TEXT[]), CAST(@owners AS TEXT[])) AS w(id, owner_id)),
+         made AS (
+           INSERT INTO ledger_accounts (id, owner_id, type, may_go_negative) SELECT id, owner_id, 'wallet', 0 FROM wanted
+           ON CONFLICT (owner_id, type) DO NOTHING RETURNING id, owner_id
+         )
+         SELECT owner_id, id FROM made
+         UNION ALL
+         SELECT a.owner_id, a.id FROM ledger_accounts a JOIN wanted ON a.owner_id = wanted.owner_id AND a.type = 'wallet'`,
+      )
+      .all({ ids: ownerIds.map(() => newId('la')), owners: ownerIds })) as Array<{ owner_id: string; id: string }>;
+    const wallets = new Map(rows.map((row) => [row.owner_id, row.id]));
+    for (const owner of ownerIds) if (!wallets.has(owner)) wallets.set(owner, await this.account(owner, 'wallet'));
+    return wallets;
+  }
+
   async balance(ledgerAccountId: string): Promise<number> {
     return ((await this.db.prepare('SELECT balance FROM ledger_accounts WHERE id = ?').get(ledgerAccountId)) as { balance: number } | undefined)?.balance ?? 0;
   }

@@ -37,6 +37,20 @@ export interface ClaimInput {
   now: number;
 }
 
+/** Claims of one packet taken together (PostgreSQL, PacketStore.takeShares): one entry per claimer, in order. */
+export interface SharesInput {
+  packet_id: string;
+  now: number;
+  claimers: ReadonlyArray<{ claim_id: string; user_id: string; device_id: string | null; transfer_id: string; wallet_account_id: string }>;
+}
+
+/** What a batch of claims of one packet reads before it writes (PacketStore.forClaims). */
+export interface ClaimsContextRow {
+  packet: PacketRow & { sender_name: string };
+  /** By user id: the user's earlier claim of the packet and wallet account, each null when none. */
+  claimers: Map<string, { earlier: ClaimRow | null; walletId: string | null }>;
+}
+
 /** What a claim reads before it writes (PacketStore.forClaim). */
 export interface ClaimContextRow {
   packet: PacketRow & { sender_name: string };
@@ -90,6 +104,8 @@ export class PacketStore {
 
   private readonly markShareStmt;
   private readonly forClaimStmt;
+  private readonly forClaimsStmt;
+  private readonly takeSharesStmt;
   private readonly takeShareStmt;
 
   constructor(readonly db: Database) {
@@ -136,6 +152,63 @@ export class PacketStore {
        LEFT JOIN claims c ON c.packet_id = p.id AND c.user_id = @user_id
        LEFT JOIN ledger_accounts w ON w.owner_id = @user_id AND w.type = 'wallet'
        WHERE p.id = @id`,
+    );
+    // PostgreSQL, for claims taken together (see takeShares): what forClaim reads, for many users in one statement.
+    this.forClaimsStmt = db.prepare(
+      `SELECT p.*, a.name AS sender_name,
+         (SELECT json_agg(json_build_object('user_id', u.user_id, 'wallet_id', w.id, 'earlier', CASE WHEN c.id IS NULL THEN NULL ELSE row_to_json(c) END))
+          FROM unnest(CAST(@users AS TEXT[])) AS u(user_id)
+          LEFT JOIN claims c ON c.packet_id = p.id AND c.user_id = u.user_id
+          LEFT JOIN ledger_accounts w ON w.owner_id = u.user_id AND w.type = 'wallet') AS claimers
+       FROM packets p JOIN accounts a ON a.id = p.sender_id
+       WHERE p.id = @id`,
+    );
+    // PostgreSQL, many claims of one packet in one statement (see takeShares). \`head\` locks the
+    // packet's row first and reads its counters as they are under the lock; the claimers, in order,
+    // take the next slots, as many as are left; the escrow is debited once, and its ledger entries
+    // carry the running balance in claim order.
+    this.takeSharesStmt = db.prepare(
+      `WITH input AS (
+         SELECT * FROM unnest(CAST(@claim_ids AS TEXT[]), CAST(@user_ids AS TEXT[]), CAST(@device_ids AS TEXT[]), CAST(@transfer_ids AS TEXT[]), CAST(@wallet_ids AS TEXT[]))
+           WITH ORDINALITY AS i(claim_id, user_id, device_id, transfer_id, wallet_id, ord)
+       ), head AS (
+         SELECT id, claimed_count AS start, LEAST(CAST(@k AS INTEGER), count - claimed_count) AS taken FROM packets
+         WHERE id = @packet_id AND status = 'active' AND claimed_count < count AND expires_at > @now
+         FOR UPDATE
+       ), packet AS (
+         UPDATE packets p SET
+           claimed_amount = p.claimed_amount + (SELECT COALESCE(SUM(s.amount), 0) FROM packet_shares s WHERE s.packet_id = p.id AND s.slot >= head.start AND s.slot < head.start + head.taken),
+           claimed_count = p.claimed_count + head.taken,
+           version = p.version + head.taken
+         FROM head WHERE p.id = head.id
+         RETURNING p.*, head.start
+       ), share AS (
+         UPDATE packet_shares s SET claim_id = i.claim_id FROM packet, input i
+         WHERE s.packet_id = packet.id AND i.ord <= packet.claimed_count - packet.start AND s.slot = packet.start + i.ord - 1 AND s.claim_id IS NULL
+         RETURNING s.slot, s.amount, packet.escrow_account_id, i.*
+       ), claim AS (
+         INSERT INTO claims (id, packet_id, user_id, slot, amount, device_id, created_at)
+         SELECT claim_id, @packet_id, user_id, slot, amount, device_id, @now FROM share
+         RETURNING *
+       ), transfer AS (
+         INSERT INTO transfers (id, kind, reference, created_at) SELECT transfer_id, 'packet.claim', claim_id, @now FROM share
+       ), wallet AS (
+         UPDATE ledger_accounts a SET balance = a.balance + share.amount FROM share
+         WHERE a.id = share.wallet_id RETURNING a.id, a.balance, share.amount, share.transfer_id, share.ord
+       ), escrow AS (
+         UPDATE ledger_accounts a SET balance = a.balance - (SELECT COALESCE(SUM(amount), 0) FROM share) FROM packet
+         WHERE a.id = packet.escrow_account_id RETURNING a.id, a.balance
+       ), entry AS (
+         INSERT INTO ledger_entries (transfer_id, ledger_account_id, amount, balance_after, created_at)
+         SELECT transfer_id, account, amount, balance, @now FROM (
+           SELECT s.ord, 0 AS side, s.transfer_id, e.id AS account, -s.amount AS amount,
+             e.balance + COALESCE((SELECT SUM(later.amount) FROM share later WHERE later.ord > s.ord), 0) AS balance
+           FROM share s, escrow e
+           UNION ALL
+           SELECT ord, 1, transfer_id, id, amount, balance FROM wallet
+         ) moved ORDER BY ord, side
+       )
+       SELECT (SELECT json_agg(claim ORDER BY claim.slot) FROM claim) AS claims, (SELECT row_to_json(packet) FROM packet) AS packet`,
     );
     this.byIdStmt = db.prepare('SELECT * FROM packets WHERE id = ?');
     this.insertStmt = db.prepare(
@@ -206,6 +279,40 @@ export class PacketStore {
     const earlier: ClaimRow | null =
       earlier_id === null ? null : { id: earlier_id, packet_id: id, user_id: userId, slot: earlier_slot, amount: earlier_amount, device_id: earlier_device_id, created_at: earlier_created_at };
     return { packet, earlier, walletId: wallet_id };
+  }
+
+  /** PostgreSQL: forClaim for many users of one packet, in one statement. */
+  async forClaims(id: string, userIds: readonly string[]): Promise<ClaimsContextRow | undefined> {
+    type Claimer = { user_id: string; wallet_id: string | null; earlier: ClaimRow | null };
+    const row = (await this.forClaimsStmt.get({ id, users: userIds })) as (PacketRow & { sender_name: string; claimers: Claimer[] | null }) | undefined;
+    if (!row) return undefined;
+    const { claimers, ...packet } = row;
+    return { packet, claimers: new Map((claimers ?? []).map((claimer) => [claimer.user_id, { earlier: claimer.earlier, walletId: claimer.wallet_id }])) };
+  }
+
+  /**
+   * PostgreSQL: takeShare for many claimers of one packet in one statement. The claimers take the
+   * next slots in their order, as many as the packet has left (the rest get none); the packet's
+   * row is locked first and updated once, the escrow debited once. Resolves to the claims made, in
+   * slot order, and the packet after them, or null when the packet has no share left or closed.
+   */
+  async takeShares(input: SharesInput): Promise<{ claims: ClaimRow[]; packet: PacketRow & { start: number } } | null> {
+    const { claimers } = input;
+    const row = (await this.takeSharesStmt.get({
+      packet_id: input.packet_id,
+      now: input.now,
+      k: claimers.length,
+      claim_ids: claimers.map((c) => c.claim_id),
+      user_ids: claimers.map((c) => c.user_id),
+      device_ids: claimers.map((c) => c.device_id),
+      transfer_ids: claimers.map((c) => c.transfer_id),
+      wallet_ids: claimers.map((c) => c.wallet_account_id),
+    })) as { claims: ClaimRow[] | null; packet: (PacketRow & { start: number }) | null } | undefined;
+    if (!row?.packet) return null;
+    const claims = row.claims ?? [];
+    // Never: the packet's counters and its shares disagree. Failing rolls the count back.
+    if (claims.length !== row.packet.claimed_count - row.packet.start) throw new Error(`packet ${input.packet_id}: shares from ${row.packet.start} are missing or taken`);
+    return { claims, packet: row.packet };
   }
 
   async byId(id: string): Promise<PacketRow | undefined> {

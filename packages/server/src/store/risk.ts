@@ -84,6 +84,7 @@ export interface DecisionFilter {
 export class RiskStore {
   private readonly insertDecisionStmt;
   private readonly standingStmt;
+  private readonly standingsStmt;
   private readonly touchDeviceStmt;
   private readonly deviceAccountsStmt;
   constructor(private readonly db: Database) {
@@ -106,6 +107,24 @@ export class RiskStore {
            AND ((subject_kind = 'account' AND subject = @account) OR (subject_kind = 'device' AND subject = @device))
          ORDER BY until DESC LIMIT 1
        ) r`,
+    );
+    // PostgreSQL: the standing of many (account, device) pairs in one statement (see standings).
+    this.standingsStmt = db.prepare(
+      `SELECT s.ord, b.kind AS blacklist_kind, b.reason AS blacklist_reason,
+         r.subject_kind AS restriction_kind, r.reason AS restriction_reason, r.rule AS restriction_rule, r.until AS restriction_until
+       FROM unnest(CAST(@accounts AS TEXT[]), CAST(@devices AS TEXT[])) WITH ORDINALITY AS s(account, device, ord)
+       LEFT JOIN LATERAL (
+         SELECT kind, reason FROM blacklist
+         WHERE removed_at IS NULL AND ((kind = 'account' AND value = s.account) OR (kind = 'device' AND value = s.device))
+         LIMIT 1
+       ) b ON true
+       LEFT JOIN LATERAL (
+         SELECT subject_kind, reason, rule, until FROM risk_restrictions
+         WHERE lifted_at IS NULL AND until > @now AND scope IN ('all', @scope)
+           AND ((subject_kind = 'account' AND subject = s.account) OR (subject_kind = 'device' AND subject = s.device))
+         ORDER BY until DESC LIMIT 1
+       ) r ON true
+       ORDER BY s.ord`,
     );
     this.touchDeviceStmt = db.prepare(
       `INSERT INTO device_accounts (device_id, account_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
@@ -150,6 +169,22 @@ export class RiskStore {
       else standing.restriction = { subject_kind: row.kind, rule: row.rule!, reason: row.reason, until: Number(row.until) };
     }
     return standing;
+  }
+
+  /** PostgreSQL: `standing` for many (account, device) pairs in one read, in their order. */
+  async standings(subjects: ReadonlyArray<{ accountId: string; deviceId: string | null }>, scope: 'all' | 'payment', now: number): Promise<Standing[]> {
+    const rows = (await this.standingsStmt.all({ accounts: subjects.map((s) => s.accountId), devices: subjects.map((s) => s.deviceId), scope, now })) as Array<{
+      blacklist_kind: 'account' | 'device' | null;
+      blacklist_reason: string | null;
+      restriction_kind: 'account' | 'device' | null;
+      restriction_reason: string | null;
+      restriction_rule: string | null;
+      restriction_until: number | null;
+    }>;
+    return rows.map((row) => ({
+      blacklisted: row.blacklist_kind === null ? null : { kind: row.blacklist_kind, reason: row.blacklist_reason! },
+      restriction: row.restriction_kind === null ? null : { subject_kind: row.restriction_kind, rule: row.restriction_rule!, reason: row.restriction_reason!, until: Number(row.restriction_until) },
+    }));
   }
 
   async insertRestriction(row: RestrictionRow): Promise<void> {
