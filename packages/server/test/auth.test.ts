@@ -35,6 +35,21 @@ describe('sessions', () => {
     expect(res.json().error.code).toBe('UNAUTHENTICATED');
   });
 
+  it('tells each of many requests arriving at once who it is, with unknown and expired tokens among them', async () => {
+    const old = await t.login('o_expiring');
+    (t.clock as ManualClock).advance(29 * 86_400_000);
+    const users = await Promise.all(['o_1', 'o_2', 'o_3', 'o_4', 'o_5', 'o_6'].map((openid) => t.login(openid)));
+    (t.clock as ManualClock).advance(2 * 86_400_000);
+    const tokens = [...users.map((user) => user.token), 'hbs_nope', old.token, users[2].token];
+    const answers = await Promise.all(tokens.map((token) => t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })));
+    expect(answers.map((answer) => (answer.statusCode === 200 ? answer.json().user.id : answer.json().error.code))).toEqual([
+      ...users.map((user) => user.userId),
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      users[2].userId,
+    ]);
+  });
+
   it('requires an openid for the dev login', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { provider: 'dev' } });
     expect(res.statusCode).toBe(400);

@@ -71,6 +71,20 @@ export class AccountStore {
       .run(row);
   }
 
+  /** PostgreSQL: `session` for many tokens in one read; in their order, undefined for each unknown one. */
+  async sessions(tokenHashes: readonly string[]): Promise<Array<{ account: AccountRow; expiresAt: number; deviceId: string | null } | undefined>> {
+    const rows = (await this.db
+      .prepare(
+        `SELECT s.token_hash AS session_token_hash, a.*, s.expires_at AS session_expires_at, s.device_id AS session_device_id
+         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ANY(CAST(@hashes AS TEXT[]))`,
+      )
+      .all({ hashes: tokenHashes })) as Array<AccountRow & { session_token_hash: string; session_expires_at: number; session_device_id: string | null }>;
+    const found = new Map(
+      rows.map(({ session_token_hash: hash, session_expires_at: expiresAt, session_device_id: deviceId, ...account }) => [hash, { account, expiresAt: Number(expiresAt), deviceId }]),
+    );
+    return tokenHashes.map((hash) => found.get(hash));
+  }
+
   /** A session with its account, or undefined for an unknown token. */
   async session(tokenHash: string): Promise<{ account: AccountRow; expiresAt: number; deviceId: string | null } | undefined> {
     const row = (await this.sessionStmt.get(tokenHash)) as (AccountRow & { session_expires_at: number; session_device_id: string | null }) | undefined;
