@@ -67,7 +67,7 @@ export class RiskEngine {
   }
 
   /**
-   * PostgreSQL: screens requests that commit together (the claims of a batch, see ClaimBatches),
+   * Screens requests that commit together (the claims of a batch, see ClaimService.claimTogether),
    * inside the caller's transaction. Their blacklist and restriction standings are one read for
    * all; then each goes through the rules as in `screen`. The caller's transaction commits whatever
    * the verdicts, so a refusal is not thrown: its records are written in that transaction, and its

@@ -19,7 +19,7 @@ export function claimTx(body: Pick<ClaimBody, 'packetId'>): TxOptions {
   return body.packetId === undefined ? { isolation: 'read committed' } : { isolation: 'read committed', group: `claim:${body.packetId}` };
 }
 
-/** Share-card claims of one packet taken together at most (PostgreSQL, see ClaimService.claim). */
+/** Share-card claims of one packet taken together at most (see ClaimService.claim). */
 const BATCH_MAX = 128;
 
 /** A share-card claim waiting for its packet's next batch. */
@@ -56,9 +56,9 @@ interface TakenShare {
 
 /** Claiming a share of a packet, from a scanned claim code (`token`) or a share card (`packetId`). */
 export class ClaimService {
-  /** PostgreSQL: the share-card claims of each packet waiting for the next batch (see claim). */
+  /** The share-card claims of each packet waiting for the next batch (see claim). */
   private readonly lanes = new Map<string, PendingClaim[]>();
-  /** PostgreSQL: batches run, and those that failed as a whole and ran claim by claim instead. */
+  /** Batches run, the claims in them, and the batches that failed as a whole and ran claim by claim instead. */
   readonly stats = { batches: 0, batched: 0, fallbacks: 0 };
 
   constructor(
@@ -69,10 +69,10 @@ export class ClaimService {
   ) {}
 
   /**
-   * Claims a share. On PostgreSQL, share-card claims of one packet that arrive while its previous
-   * batch runs are taken together, as one batch in one transaction (see claimTogether), unless
-   * the caller is already inside a transaction (an Idempotency-Key's). A claim alone, a token's
-   * claim and every claim on SQLite run on their own (claimOne).
+   * Claims a share. Share-card claims of one packet that arrive while its previous batch runs are
+   * taken together, as one batch in one transaction (see claimTogether), unless the caller is
+   * already inside a transaction (an Idempotency-Key's). A claim alone and a token's claim run on
+   * their own (claimOne).
    */
   claim(actor: Actor, body: ClaimBody): Promise<ClaimResponse> {
     if ((body.token === undefined) === (body.packetId === undefined)) {
@@ -82,7 +82,7 @@ export class ClaimService {
         }),
       );
     }
-    if (body.packetId !== undefined && this.ctx.db.dialect === 'postgres' && !this.ctx.db.inTransaction) return this.enqueue(actor, body.packetId, body);
+    if (body.packetId !== undefined && !this.ctx.db.inTransaction) return this.enqueue(actor, body.packetId, body);
     return this.claimOne(actor, body);
   }
 
@@ -186,7 +186,7 @@ export class ClaimService {
   }
 
   /**
-   * PostgreSQL: share-card claims of one packet (one per user) in the caller's transaction, with
+   * Share-card claims of one packet (one per user) in the caller's transaction, with
    * the statements of claimOne each made once for all of them: their risk screening
    * (RiskEngine.screenMany), what they read (PacketStore.forClaims), the shares taken in claim
    * order (PacketStore.takeShares), and the audit and webhook records of their events

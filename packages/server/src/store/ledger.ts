@@ -57,11 +57,16 @@ export class LedgerStore {
   }
 
   /**
-   * PostgreSQL: the wallet accounts of many users, made for those who have none yet, in one
-   * statement; by owner id. (An owner whose wallet another transaction is making at the same
+   * The wallet accounts of many users, made for those who have none yet, by owner id: on
+   * PostgreSQL in one statement, on SQLite one user at a time. (An owner whose wallet another transaction is making at the same
    * moment is looked up one by one.)
    */
   async wallets(ownerIds: readonly string[]): Promise<Map<string, string>> {
+    if (this.db.dialect !== 'postgres') {
+      const wallets = new Map<string, string>();
+      for (const owner of ownerIds) wallets.set(owner, await this.account(owner, 'wallet'));
+      return wallets;
+    }
     const rows = (await this.db
       .prepare(
         `WITH wanted AS (SELECT * FROM unnest(CAST(@ids AS TEXT[]), CAST(@owners AS TEXT[])) AS w(id, owner_id)),

@@ -37,7 +37,7 @@ export interface ClaimInput {
   now: number;
 }
 
-/** Claims of one packet taken together (PostgreSQL, PacketStore.takeShares): one entry per claimer, in order. */
+/** Claims of one packet taken together (PacketStore.takeShares): one entry per claimer, in order. */
 export interface SharesInput {
   packet_id: string;
   now: number;
@@ -107,6 +107,14 @@ export class PacketStore {
   private readonly forClaimStmt;
   private readonly forClaimsStmt;
   private readonly takeSharesStmt;
+  private readonly takeSlotsStmt;
+  private readonly openSharesStmt;
+  private readonly markSharesStmt;
+  private readonly insertClaimsStmt;
+  private readonly insertTransfersStmt;
+  private readonly creditWalletsStmt;
+  private readonly debitEscrowStmt;
+  private readonly insertEntriesStmt;
   private readonly takeShareStmt;
 
   constructor(readonly db: Database) {
@@ -211,6 +219,41 @@ export class PacketStore {
        )
        SELECT (SELECT json_agg(claim ORDER BY claim.slot) FROM claim) AS claims, (SELECT row_to_json(packet) FROM packet) AS packet`,
     );
+    // SQLite, for claims taken together (see takeSharesOnSqlite): the next `taken` slots counted on
+    // the packet at once, their shares marked, and the claims, transfers and escrow entries written
+    // from one JSON array each.
+    this.takeSlotsStmt = db.prepare(
+      `UPDATE packets SET
+         claimed_amount = claimed_amount + (SELECT SUM(s.amount) FROM packet_shares s WHERE s.packet_id = packets.id AND s.slot >= @start AND s.slot < @start + @taken),
+         claimed_count = claimed_count + @taken,
+         version = version + @taken
+       WHERE id = @id AND status = 'active' AND claimed_count = @start AND @start + @taken <= count AND expires_at > @now
+       RETURNING *`,
+    );
+    this.openSharesStmt = db.prepare('SELECT slot, amount FROM packet_shares WHERE packet_id = ? AND slot >= ? AND slot < ? AND claim_id IS NULL ORDER BY slot');
+    this.markSharesStmt = db.prepare(
+      `UPDATE packet_shares SET claim_id = (SELECT c.value ->> '$.id' FROM json_each(@claims) c WHERE c.value ->> '$.slot' = packet_shares.slot)
+       WHERE packet_id = @packet_id AND slot >= @start AND slot < @end`,
+    );
+    this.insertClaimsStmt = db.prepare(
+      `INSERT INTO claims (id, packet_id, user_id, slot, amount, device_id, created_at)
+       SELECT c.value ->> '$.id', @packet_id, c.value ->> '$.user_id', c.value ->> '$.slot', c.value ->> '$.amount', c.value ->> '$.device_id', @now
+       FROM json_each(@claims) c ORDER BY c.key`,
+    );
+    this.insertTransfersStmt = db.prepare(
+      `INSERT INTO transfers (id, kind, reference, created_at)
+       SELECT c.value ->> '$.transfer_id', 'packet.claim', c.value ->> '$.id', @now FROM json_each(@claims) c ORDER BY c.key`,
+    );
+    this.creditWalletsStmt = db.prepare(
+      `UPDATE ledger_accounts SET balance = balance + c.value ->> '$.amount'
+       FROM json_each(@claims) c WHERE ledger_accounts.id = c.value ->> '$.wallet'
+       RETURNING ledger_accounts.id, ledger_accounts.balance`,
+    );
+    this.debitEscrowStmt = db.prepare('UPDATE ledger_accounts SET balance = balance - @amount WHERE id = @id AND balance - @amount >= 0 RETURNING balance');
+    this.insertEntriesStmt = db.prepare(
+      `INSERT INTO ledger_entries (transfer_id, ledger_account_id, amount, balance_after, created_at)
+       SELECT e.value ->> '$[0]', e.value ->> '$[1]', e.value ->> '$[2]', e.value ->> '$[3]', @now FROM json_each(@entries) e ORDER BY e.key`,
+    );
     this.byIdStmt = db.prepare('SELECT * FROM packets WHERE id = ?');
     this.insertStmt = db.prepare(
       `INSERT INTO packets (id, sender_id, mode, algorithm, total, count, message, scene, recipient_id, status, claimed_count, claimed_amount,
@@ -286,8 +329,19 @@ export class PacketStore {
     return { packet, earlier, walletId: wallet_id };
   }
 
-  /** PostgreSQL: forClaim for many users of one packet, in one statement. */
+  /** forClaim for many users of one packet: on PostgreSQL in one statement, on SQLite one per user. */
   async forClaims(id: string, userIds: readonly string[]): Promise<ClaimsContextRow | undefined> {
+    if (this.db.dialect !== 'postgres') {
+      const claimers: ClaimsContextRow['claimers'] = new Map();
+      let packet: ClaimsContextRow['packet'] | undefined;
+      for (const userId of userIds) {
+        const found = await this.forClaim(id, userId);
+        if (!found) return undefined;
+        packet = found.packet;
+        claimers.set(userId, { earlier: found.earlier, walletId: found.walletId });
+      }
+      return packet && { packet, claimers };
+    }
     type Claimer = { user_id: string; wallet_id: string | null; earlier: ClaimRow | null };
     const row = (await this.forClaimsStmt.get({ id, users: userIds })) as (PacketRow & { sender_name: string; claimers: Claimer[] | null }) | undefined;
     if (!row) return undefined;
@@ -296,12 +350,14 @@ export class PacketStore {
   }
 
   /**
-   * PostgreSQL: takeShare for many claimers of one packet in one statement. The claimers take the
+   * takeShare for many claimers of one packet (on PostgreSQL in one statement; on SQLite see
+   * takeSharesOnSqlite). The claimers take the
    * next slots in their order, as many as the packet has left (the rest get none); the packet's
    * row is locked first and updated once, the escrow debited once. Resolves to the claims made, in
    * slot order, and the packet after them, or null when the packet has no share left or closed.
    */
   async takeShares(input: SharesInput): Promise<{ claims: ClaimRow[]; packet: PacketRow & { start: number } } | null> {
+    if (this.db.dialect !== 'postgres') return this.takeSharesOnSqlite(input);
     const { claimers } = input;
     const row = (await this.takeSharesStmt.get({
       packet_id: input.packet_id,
@@ -373,6 +429,48 @@ export class PacketStore {
     // Never: the packet's counters and its shares disagree. Failing rolls the count back.
     if (!row.claim) throw new Error(`packet ${input.packet_id}: share ${row.packet.claimed_count - 1} is missing or taken`);
     return { claim: row.claim, packet: row.packet };
+  }
+
+  /**
+   * SQLite: what takeShares does, in a few statements for all the claimers (write transactions run
+   * one at a time, so the packet read first is exactly the row the update changes): the slots
+   * counted on the packet, the shares marked, the claims, the transfers, the wallet credits, one
+   * escrow debit, and the ledger entries, the escrow's with its running balance in claim order.
+   */
+  private async takeSharesOnSqlite(input: SharesInput): Promise<{ claims: ClaimRow[]; packet: PacketRow & { start: number } } | null> {
+    const { packet_id, now } = input;
+    const before = await this.byId(packet_id);
+    if (!before || before.status !== 'active' || before.expires_at <= now || before.claimed_count >= before.count) return null;
+    const start = before.claimed_count;
+    const taken = Math.min(input.claimers.length, before.count - start);
+    const packet = (await this.takeSlotsStmt.get({ id: packet_id, start, taken, now })) as PacketRow | undefined;
+    if (!packet) return null;
+    const shares = (await this.openSharesStmt.all(packet_id, start, start + taken)) as Array<{ slot: number; amount: number }>;
+    // Never: the packet's counters and its shares disagree. Failing rolls the count back.
+    if (shares.length !== taken) throw new Error(`packet ${packet_id}: shares from ${start} are missing or taken`);
+    const rows = shares.map((share, index) => {
+      const claimer = input.claimers[index];
+      return { id: claimer.claim_id, user_id: claimer.user_id, device_id: claimer.device_id, slot: share.slot, amount: share.amount, transfer_id: claimer.transfer_id, wallet: claimer.wallet_account_id };
+    });
+    const claims = JSON.stringify(rows);
+    await this.markSharesStmt.run({ packet_id, start, end: start + taken, claims });
+    await this.insertClaimsStmt.run({ packet_id, now, claims });
+    await this.insertTransfersStmt.run({ now, claims });
+    const credited = new Map(((await this.creditWalletsStmt.all({ claims })) as Array<{ id: string; balance: number }>).map((row) => [row.id, row.balance]));
+    const total = rows.reduce((sum, row) => sum + row.amount, 0);
+    const escrow = (await this.debitEscrowStmt.get({ id: packet.escrow_account_id, amount: total })) as { balance: number } | undefined;
+    if (!escrow || credited.size !== rows.length) throw new Error(`packet ${packet_id}: the escrow or a wallet of the claims is missing`);
+    const entries: Array<[string, string, number, number]> = [];
+    let escrowAfter = escrow.balance + total;
+    for (const row of rows) {
+      escrowAfter -= row.amount;
+      entries.push([row.transfer_id, packet.escrow_account_id, -row.amount, escrowAfter], [row.transfer_id, row.wallet, row.amount, credited.get(row.wallet)!]);
+    }
+    await this.insertEntriesStmt.run({ now, entries: JSON.stringify(entries) });
+    return {
+      claims: rows.map((row) => ({ id: row.id, packet_id, user_id: row.user_id, slot: row.slot, amount: row.amount, device_id: row.device_id, created_at: now })),
+      packet: { ...packet, start },
+    };
   }
 
   async namedClaim(claimId: string): Promise<NamedClaimRow | undefined> {

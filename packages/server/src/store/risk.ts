@@ -171,8 +171,13 @@ export class RiskStore {
     return standing;
   }
 
-  /** PostgreSQL: `standing` for many (account, device) pairs in one read, in their order. */
+  /** `standing` for many (account, device) pairs, in their order: on PostgreSQL in one read, on SQLite one read each. */
   async standings(subjects: ReadonlyArray<{ accountId: string; deviceId: string | null }>, scope: 'all' | 'payment', now: number): Promise<Standing[]> {
+    if (this.db.dialect !== 'postgres') {
+      const standings: Standing[] = [];
+      for (const subject of subjects) standings.push(await this.standing(subject.accountId, subject.deviceId, scope, now));
+      return standings;
+    }
     const rows = (await this.standingsStmt.all({ accounts: subjects.map((s) => s.accountId), devices: subjects.map((s) => s.deviceId), scope, now })) as Array<{
       blacklist_kind: 'account' | 'device' | null;
       blacklist_reason: string | null;
