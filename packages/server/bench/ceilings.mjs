@@ -6,9 +6,9 @@
 //   - the claim, one per transaction: what a claim costs when each pays its own commit;
 //   - 64 claims per transaction: what the server's commit groups do (one COMMIT, the packet's row
 //     locked once), each claim still a statement of its own;
-//   - a set-based probe: 64 claims in ONE statement (users paired with the next slots through
-//     generate_series, the escrow debited once, every ledger entry with its running balance). It is
-//     not in the product yet; it measures the next step named in docs/scaling.md.
+//   - a claim batch: 64 claims in ONE statement, the server's own (PacketStore.takeShares: users
+//     paired with the next slots, the escrow debited once, every ledger entry with its running
+//     balance), as the server's claim batches run it.
 // The money invariants are checked on the database afterwards; a violation fails the bench.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ const run = promisify(execFile);
 
 /** Users and shares seeded: enough for every run below, with room to spare. */
 const SEEDED = 100_000;
-/** Claims per transaction (grouped) and per statement (set-based), as GROUP_MAX in the server. */
+/** Claims per transaction (grouped, as GROUP_MAX in the server) and per statement (a claim batch). */
 const GROUP = 64;
 const NOW = 1_000;
 
@@ -38,13 +38,13 @@ export function findPgbench() {
   return versions.length > 0 ? join(root, versions[0], 'bin', 'pgbench') : null;
 }
 
-/** The SQL of PacketStore.takeShare, as the server prepares it. */
-function takeShareSql() {
+/** A statement PacketStore prepares (matched by `pattern` and containing `marker`), as the server prepares it. */
+function serverSql(pattern, marker, what) {
   const prepared = [];
   const recorder = { prepare: (sql) => (prepared.push(sql), { pluck: () => ({}) }) };
   new PacketStore(recorder);
-  const sql = prepared.find((text) => /^\s*WITH packet AS/.test(text) && text.includes('INSERT INTO claims'));
-  if (!sql) throw new Error('PacketStore no longer prepares the one-statement claim (WITH packet AS … INSERT INTO claims)');
+  const sql = prepared.find((text) => pattern.test(text) && text.includes(marker));
+  if (!sql) throw new Error(`PacketStore no longer prepares ${what}`);
   return sql;
 }
 
@@ -59,7 +59,7 @@ function claimScript() {
     wallet_account_id: "('w' || :u)",
     now: String(NOW),
   };
-  const sql = takeShareSql().replace(/@([a-z_]+)/g, (_, name) => {
+  const sql = serverSql(/^\s*WITH packet AS/, 'INSERT INTO claims', 'the one-statement claim (WITH packet AS … INSERT INTO claims)').replace(/@([a-z_]+)/g, (_, name) => {
     if (!(name in values)) throw new Error(`takeShare has a parameter the ceiling run does not fill: @${name}`);
     return values[name];
   });
@@ -68,46 +68,29 @@ function claimScript() {
   return `\\set n :n + 1\n\\set u :base + :client_id * :stride + :n\n${sql.replace(/\s+/g, ' ').trim()};\n`;
 }
 
-/** The set-based probe: `:k` users (u0+1 … u0+k) take the next `:k` slots in one statement. */
-const SET_SCRIPT = `\\set n :n + 1
-\\set u0 :base + :client_id * :stride + (:n - 1) * :k
-WITH input AS (
-  SELECT i AS ord, 'u' || (:u0 + i) AS user_id, 'cl' || (:u0 + i) AS claim_id, 'tr' || (:u0 + i) AS transfer_id, 'w' || (:u0 + i) AS wallet_id
-  FROM generate_series(1, :k) i
-), packet AS (
-  UPDATE packets p SET
-    claimed_amount = p.claimed_amount + (SELECT COALESCE(SUM(s.amount), 0) FROM packet_shares s
-      WHERE s.packet_id = p.id AND s.slot >= p.claimed_count AND s.slot < p.claimed_count + LEAST(:k, p.count - p.claimed_count)),
-    claimed_count = p.claimed_count + LEAST(:k, p.count - p.claimed_count),
-    version = p.version + 1
-  WHERE p.id = 'pk_hot' AND p.status = 'active' AND p.claimed_count < p.count AND p.expires_at > ${NOW}
-  RETURNING p.*
-), share AS (
-  UPDATE packet_shares s SET claim_id = input.claim_id FROM packet, input
-  WHERE s.packet_id = packet.id AND s.claim_id IS NULL AND input.ord <= :k
-    AND s.slot = packet.claimed_count - LEAST(:k, packet.claimed_count) + input.ord - 1
-  RETURNING s.slot, s.amount, packet.escrow_account_id, input.*
-), claim AS (
-  INSERT INTO claims (id, packet_id, user_id, slot, amount, device_id, created_at)
-  SELECT claim_id, 'pk_hot', user_id, slot, amount, NULL, ${NOW} FROM share
-  RETURNING *
-), transfer AS (
-  INSERT INTO transfers (id, kind, reference, created_at) SELECT transfer_id, 'packet.claim', claim_id, ${NOW} FROM share
-), wallet AS (
-  UPDATE ledger_accounts a SET balance = a.balance + share.amount FROM share
-  WHERE a.id = share.wallet_id RETURNING a.id, a.balance, share.amount, share.transfer_id
-), escrow AS (
-  UPDATE ledger_accounts a SET balance = a.balance - (SELECT SUM(amount) FROM share) FROM packet
-  WHERE a.id = packet.escrow_account_id RETURNING a.id, a.balance
-), entry AS (
-  INSERT INTO ledger_entries (transfer_id, ledger_account_id, amount, balance_after, created_at)
-  SELECT transfer_id, id, amount, balance, ${NOW} FROM wallet
-  UNION ALL
-  SELECT s.transfer_id, e.id, -s.amount, e.balance + COALESCE((SELECT SUM(amount) FROM share later WHERE later.ord > s.ord), 0), ${NOW}
-  FROM share s, escrow e
-)
-SELECT (SELECT json_agg(claim) FROM claim) AS claims, (SELECT row_to_json(packet) FROM packet) AS packet;
-`;
+/**
+ * The server's batch statement (PacketStore.takeShares): `:k` users (u0+1 … u0+k) take the next
+ * `:k` slots in one statement, their arrays made by the statement itself.
+ */
+function batchScript() {
+  const sql = serverSql(/^\s*WITH input AS/, 'unnest(CAST(@claim_ids', 'the batch statement (WITH input AS … unnest(CAST(@claim_ids …)');
+  const array = (prefix) => `(SELECT array_agg('${prefix}' || (:u0 + i) ORDER BY i) FROM generate_series(1, :k) i)`;
+  const values = {
+    packet_id: "'pk_hot'",
+    now: String(NOW),
+    k: ':k',
+    claim_ids: array('cl'),
+    user_ids: array('u'),
+    device_ids: '(SELECT array_agg(CAST(NULL AS TEXT)) FROM generate_series(1, :k))',
+    transfer_ids: array('tr'),
+    wallet_ids: array('w'),
+  };
+  const filled = sql.replace(/@([a-z_]+)/g, (_, name) => {
+    if (!(name in values)) throw new Error(`takeShares has a parameter the ceiling run does not fill: @${name}`);
+    return values[name];
+  });
+  return `\\set n :n + 1\n\\set u0 :base + :client_id * :stride + (:n - 1) * :k\n${filled.replace(/\s+/g, ' ').trim()};\n`;
+}
 
 /** One merchant, SEEDED users with wallets, and one hot packet of SEEDED shares funded through a balanced transfer. */
 const SEED_SQL = `
@@ -136,7 +119,7 @@ function plan(seconds) {
     { key: 'select1', label: 'SELECT 1 (round trip)', clients: 16, perTx: 0, duration: seconds },
     { key: 'single', label: 'claim, one per transaction', clients: 16, perTx: 1, perStatement: 1, transactions: 200, vars: { base: 0, stride: 1_000 } },
     { key: 'grouped', label: `claim, ${GROUP} per transaction (commit groups)`, clients: 2, perTx: GROUP, perStatement: 1, transactions: 60, vars: { base: 20_000, stride: 5_000 } },
-    { key: 'set', label: `set-based probe, ${GROUP} claims per statement`, clients: 2, perTx: GROUP, perStatement: GROUP, transactions: 400, vars: { base: 30_000, stride: 30_000, k: GROUP } },
+    { key: 'set', label: `claim batch, ${GROUP} claims per statement`, clients: 2, perTx: GROUP, perStatement: GROUP, transactions: 400, vars: { base: 30_000, stride: 30_000, k: GROUP } },
   ];
 }
 
@@ -183,7 +166,7 @@ export async function postgresCeilings({ pgServer, seconds }) {
     await database.run('ANALYZE');
     progress(`  seeded ${fmt(SEEDED)} users and a packet of ${fmt(SEEDED)} shares`, { done: true });
     outcome.engine = (await database.get('SHOW server_version')).server_version.split(' ')[0];
-    const scripts = { select1: 'SELECT 1;\n', single: claimScript(), set: SET_SCRIPT };
+    const scripts = { select1: 'SELECT 1;\n', single: claimScript(), set: batchScript() };
     scripts.grouped = `BEGIN;\n${scripts.single.repeat(GROUP)}COMMIT;\n`;
     for (const step of plan(seconds)) {
       progress(`  ${step.label}, ${step.clients} clients…`);

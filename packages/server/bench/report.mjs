@@ -134,7 +134,7 @@ function ceilingLines(data, tableOf) {
   return [...tableOf(CEILING_HEADER, ceilingRows(data), CEILING_ALIGN), ...(c.kept ? [`Database kept for inspection: ${c.kept}`] : [])];
 }
 const CEILING_NOTE =
-  'The claim is the server’s own statement (PacketStore.takeShare) on one hot packet, run by pgbench with no Node and no HTTP; the set-based probe claims 64 shares in one statement (not in the product yet). ÷ SELECT 1: against pgbench’s round trips in the same run.';
+  'The claim is the server’s own statement (PacketStore.takeShare) on one hot packet, run by pgbench with no Node and no HTTP; the claim batch is the server’s batch statement (PacketStore.takeShares), 64 claims in one statement. ÷ SELECT 1: against pgbench’s round trips in the same run.';
 
 const CODEC_HEADER = ['Token scheme', 'Tier', 'Chars', 'Encodes/s', 'Decodes/s', 'Signature checks/s'];
 const CODEC_ALIGN = ['l', 'l', 'r', 'r', 'r', 'r'];
