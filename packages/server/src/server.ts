@@ -73,7 +73,8 @@ export async function startServer(input: Config, options: StartOptions = {}): Pr
   const url = listeningUrl(config.host, app.server.address() as AddressInfo);
   config.publicUrl ??= url;
 
-  const { sweeper } = app.hongbao.services;
+  const { sweeper, claims } = app.hongbao.services;
+  claims.onBatchFailure = (error, count) => app.log.warn({ err: error, claims: count }, 'claim batch failed as a whole; its claims ran one by one');
   if (config.sweepIntervalMs > 0) sweeper.start(config.sweepIntervalMs, (error) => app.log.error({ err: error }, 'refund sweep failed'));
   const { webhookDispatcher, batchRunner, settlementScheduler } = app.hongbao.services;
   if (config.webhookPollMs > 0) webhookDispatcher.start(config.webhookPollMs, (error) => app.log.error({ err: error }, 'webhook delivery failed'));

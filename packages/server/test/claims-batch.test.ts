@@ -143,9 +143,12 @@ describe('claims of one share card arriving together', () => {
       return takeShares(input);
     };
     const before = { ...services().claims.stats };
+    const told: string[] = [];
+    services().claims.onBatchFailure = (error) => told.push((error as Error).message);
 
     const answers = await Promise.all(racers.map((racer) => claim(racer.token, packet.id)));
 
+    expect(told).toEqual(['injected fault']);
     expect(answers.map((answer) => answer.status)).toEqual(Array(30).fill(201));
     expectPacketAfterEachClaim(answers, 30);
     expect(services().claims.stats.fallbacks).toBe(before.fallbacks + 1);

@@ -33,6 +33,9 @@ interface PendingClaim {
 /** What became of one claim of a batch. */
 type Outcome = { response: ClaimResponse } | { error: unknown };
 
+/** A batch's outcomes, PACKET_EXHAUSTED for each claim that got no share (errors are made only where needed: each captures a stack). */
+const settled = (outcomes: ReadonlyArray<Outcome | undefined>): Outcome[] => outcomes.map((outcome) => outcome ?? { error: new AppError('PACKET_EXHAUSTED') });
+
 /**
  * Why `user` may not claim from `packet` now (given its earlier claim of it), or null when it may.
  * The sender may claim a share of their own random or fixed packet, as WeChat allows in group
@@ -60,6 +63,8 @@ export class ClaimService {
   private readonly lanes = new Map<string, PendingClaim[]>();
   /** Batches run, the claims in them, and the batches that failed as a whole and ran claim by claim instead. */
   readonly stats = { batches: 0, batched: 0, fallbacks: 0 };
+  /** Told of each batch that failed as a whole (its claims then run one by one): the server logs it. */
+  onBatchFailure: (error: unknown, claims: number) => void = () => undefined;
 
   constructor(
     readonly ctx: ServiceContext,
@@ -173,8 +178,9 @@ export class ClaimService {
       outcomes = await this.ctx.db.tx(() => this.claimTogether(together), { isolation: 'read committed' });
       this.stats.batches++;
       this.stats.batched += together.length;
-    } catch {
+    } catch (error) {
       this.stats.fallbacks++;
+      this.onBatchFailure(error, together.length);
       outcomes = await Promise.all(together.map((pending) => this.claimOne(pending.actor, pending.body).then((response) => ({ response }), (error: unknown) => ({ error }))));
     }
     for (const [index, pending] of together.entries()) {
@@ -199,7 +205,7 @@ export class ClaimService {
     const packetId = batch[0].body.packetId!;
     const now = this.ctx.clock.now();
     const deviceOf = (pending: PendingClaim) => pending.body.deviceId ?? pending.actor.deviceId;
-    const outcomes: Outcome[] = batch.map(() => ({ error: new AppError('PACKET_EXHAUSTED') }));
+    const outcomes: Array<Outcome | undefined> = batch.map(() => undefined);
 
     const screened = await this.risk.screenMany(batch.map((pending) => ({ action: 'claim', account: pending.actor.account, deviceId: deviceOf(pending), amount: null, subject: packetId })));
     const found = await packets.forClaims(packetId, batch.map((pending) => pending.actor.account.id));
@@ -210,7 +216,7 @@ export class ClaimService {
       if (refusal) outcomes[index] = { error: refusal };
       else eligible.push(index);
     }
-    if (!found || eligible.length === 0) return outcomes;
+    if (!found || eligible.length === 0) return settled(outcomes);
     const { packet } = found;
 
     const userOf = (index: number) => batch[index].actor.account.id;
@@ -227,9 +233,9 @@ export class ClaimService {
     // The packet filled or closed since it was read: none of them gets a share.
     if (!taken) {
       for (const index of eligible) outcomes[index] = { error: new AppError(now >= packet.expires_at ? 'PACKET_EXPIRED' : 'PACKET_EXHAUSTED') };
-      return outcomes;
+      return settled(outcomes);
     }
-    // The claimers took slots in their order; those past the last share keep PACKET_EXHAUSTED.
+    // The claimers took slots in their order; those past the last share get PACKET_EXHAUSTED (settled).
     const { claims } = taken;
     const { start, ...after } = taken.packet;
     await this.ctx.events.emitMany(
@@ -252,7 +258,7 @@ export class ClaimService {
         : { ...after, status: 'active', claimed_count: start + position + 1, claimed_amount: claimedAmount, version: after.version - (claims.length - position - 1) };
       outcomes[index] = { response: { claim: claimView(claim, batch[index].actor.account.name), packet: await this.packets.view(row, packet.sender_name) } };
     }
-    return outcomes;
+    return settled(outcomes);
   }
 
   /**

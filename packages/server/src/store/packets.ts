@@ -108,6 +108,8 @@ export class PacketStore {
   private readonly forClaimsStmt;
   private readonly takeSharesStmt;
   private readonly takeSlotsStmt;
+  private readonly withSenderStmt;
+  private readonly claimersStmt;
   private readonly openSharesStmt;
   private readonly markSharesStmt;
   private readonly insertClaimsStmt;
@@ -219,6 +221,15 @@ export class PacketStore {
        )
        SELECT (SELECT json_agg(claim ORDER BY claim.slot) FROM claim) AS claims, (SELECT row_to_json(packet) FROM packet) AS packet`,
     );
+    // SQLite, what forClaims reads: the packet with its sender's name, then every user's earlier claim and wallet in one statement.
+    this.withSenderStmt = db.prepare('SELECT p.*, a.name AS sender_name FROM packets p JOIN accounts a ON a.id = p.sender_id WHERE p.id = ?');
+    this.claimersStmt = db.prepare(
+      `SELECT u.value AS user_id, w.id AS wallet_id,
+         c.id AS earlier_id, c.slot AS earlier_slot, c.amount AS earlier_amount, c.device_id AS earlier_device_id, c.created_at AS earlier_created_at
+       FROM json_each(@users) u
+       LEFT JOIN claims c ON c.packet_id = @id AND c.user_id = u.value
+       LEFT JOIN ledger_accounts w ON w.owner_id = u.value AND w.type = 'wallet'`,
+    );
     // SQLite, for claims taken together (see takeSharesOnSqlite): the next `taken` slots counted on
     // the packet at once, their shares marked, and the claims, transfers and escrow entries written
     // from one JSON array each.
@@ -231,8 +242,9 @@ export class PacketStore {
        RETURNING *`,
     );
     this.openSharesStmt = db.prepare('SELECT slot, amount FROM packet_shares WHERE packet_id = ? AND slot >= ? AND slot < ? AND claim_id IS NULL ORDER BY slot');
+    // The slots are consecutive from @start, so each share's claim is found by position in @ids.
     this.markSharesStmt = db.prepare(
-      `UPDATE packet_shares SET claim_id = (SELECT c.value ->> '$.id' FROM json_each(@claims) c WHERE c.value ->> '$.slot' = packet_shares.slot)
+      `UPDATE packet_shares SET claim_id = @ids ->> ('$[' || CAST(slot - @start AS INTEGER) || ']')
        WHERE packet_id = @packet_id AND slot >= @start AND slot < @end`,
     );
     this.insertClaimsStmt = db.prepare(
@@ -329,18 +341,29 @@ export class PacketStore {
     return { packet, earlier, walletId: wallet_id };
   }
 
-  /** forClaim for many users of one packet: on PostgreSQL in one statement, on SQLite one per user. */
+  /** forClaim for many users of one packet: on PostgreSQL in one statement, on SQLite in two. */
   async forClaims(id: string, userIds: readonly string[]): Promise<ClaimsContextRow | undefined> {
     if (this.db.dialect !== 'postgres') {
+      const packet = (await this.withSenderStmt.get(id)) as ClaimsContextRow['packet'] | undefined;
+      if (!packet) return undefined;
+      const rows = (await this.claimersStmt.all({ id, users: JSON.stringify(userIds) })) as Array<{
+        user_id: string;
+        wallet_id: string | null;
+        earlier_id: string | null;
+        earlier_slot: number;
+        earlier_amount: number;
+        earlier_device_id: string | null;
+        earlier_created_at: number;
+      }>;
       const claimers: ClaimsContextRow['claimers'] = new Map();
-      let packet: ClaimsContextRow['packet'] | undefined;
-      for (const userId of userIds) {
-        const found = await this.forClaim(id, userId);
-        if (!found) return undefined;
-        packet = found.packet;
-        claimers.set(userId, { earlier: found.earlier, walletId: found.walletId });
+      for (const row of rows) {
+        const earlier: ClaimRow | null =
+          row.earlier_id === null
+            ? null
+            : { id: row.earlier_id, packet_id: id, user_id: row.user_id, slot: row.earlier_slot, amount: row.earlier_amount, device_id: row.earlier_device_id, created_at: row.earlier_created_at };
+        claimers.set(row.user_id, { earlier, walletId: row.wallet_id });
       }
-      return packet && { packet, claimers };
+      return { packet, claimers };
     }
     type Claimer = { user_id: string; wallet_id: string | null; earlier: ClaimRow | null };
     const row = (await this.forClaimsStmt.get({ id, users: userIds })) as (PacketRow & { sender_name: string; claimers: Claimer[] | null }) | undefined;
@@ -453,7 +476,7 @@ export class PacketStore {
       return { id: claimer.claim_id, user_id: claimer.user_id, device_id: claimer.device_id, slot: share.slot, amount: share.amount, transfer_id: claimer.transfer_id, wallet: claimer.wallet_account_id };
     });
     const claims = JSON.stringify(rows);
-    await this.markSharesStmt.run({ packet_id, start, end: start + taken, claims });
+    await this.markSharesStmt.run({ packet_id, start, end: start + taken, ids: JSON.stringify(rows.map((row) => row.id)) });
     await this.insertClaimsStmt.run({ packet_id, now, claims });
     await this.insertTransfersStmt.run({ now, claims });
     const credited = new Map(((await this.creditWalletsStmt.all({ claims })) as Array<{ id: string; balance: number }>).map((row) => [row.id, row.balance]));
