@@ -26,7 +26,7 @@ async function merchantPacket(count: number, total: number, extra: Record<string
   return { merchant, packet: answer.body.packet as { id: string; senderId: string } };
 }
 
-const claim = (token: string, packetId: string): Promise<Answer> => call(t, token, 'POST', '/v1/claims', { packetId });
+const claim = (token: string, packetId: string, deviceId?: string): Promise<Answer> => call(t, token, 'POST', '/v1/claims', { packetId, deviceId });
 
 async function users(prefix: string, n: number) {
   const out: Array<{ token: string; userId: string }> = [];
@@ -104,7 +104,8 @@ describe('claims of one share card arriving together', () => {
 
     const callers = [early, banned, twice, twice, ...rest];
     const batchesBefore = services().claims.stats.batches;
-    const answers = await Promise.all(callers.map((caller) => claim(caller.token, packet.id)));
+    // Each from a device of its own: only the claims that went ahead may leave their device's use behind.
+    const answers = await Promise.all(callers.map((caller, index) => claim(caller.token, packet.id, `device-${index}`)));
 
     expect(answers[0].body.error).toMatchObject({ code: 'ALREADY_CLAIMED', claim: { userId: early.userId } });
     expect(answers[1].body.error).toMatchObject({ code: 'RISK_BLOCKED', rule: 'blacklist' });
@@ -116,6 +117,9 @@ describe('claims of one share card arriving together', () => {
     const won = [first, ...answers.slice(4)];
     expect(services().claims.stats.batches).toBeGreaterThan(batchesBefore);
     expect(new Set(won.map((answer) => answer.body.packet.claimedCount)).size).toBe(won.length);
+    const devices = await t.database.all<{ device_id: string }>("SELECT device_id FROM device_accounts WHERE device_id LIKE 'device-%' ORDER BY device_id");
+    const went = answers.flatMap((answer, index) => (answer.status === 201 ? [`device-${index}`] : []));
+    expect(devices.map((row) => row.device_id)).toEqual([...went].sort());
     // The refusal of the blacklisted claim is recorded, and it changed nothing.
     const decisions = await t.database.all<{ rule: string; account_id: string }>("SELECT rule, account_id FROM risk_decisions WHERE outcome = 'block'");
     expect(decisions).toEqual([{ rule: 'blacklist', account_id: banned.userId }]);

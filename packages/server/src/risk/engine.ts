@@ -71,20 +71,30 @@ export class RiskEngine {
    * inside the caller's transaction. Their blacklist and restriction standings are one read for
    * all; then each goes through the rules as in `screen`. The caller's transaction commits whatever
    * the verdicts, so a refusal is not thrown: its records are written in that transaction, and its
-   * error is given back in its request's place (null for a request let through).
+   * error is given back in its request's place. A request let through gets `admit` instead, which
+   * the caller runs only if the request then goes ahead: it records the verdicts and the device's
+   * use, which a request that fails later must not leave behind (as `screen`'s rollback ensures).
    */
-  async screenMany(requests: readonly RiskRequest[]): Promise<Array<AppError | null>> {
+  async screenMany(requests: readonly RiskRequest[]): Promise<Array<{ error: AppError } | { admit: () => Promise<void> }>> {
     const now = this.ctx.clock.now();
     const subjects = requests.map((request) => ({ accountId: request.account.id, deviceId: request.deviceId }));
     const scopes = new Set(requests.map(scopeOf));
     if (scopes.size > 1) throw new Error('screenMany: requests of one scope only');
     let standings: Promise<Standing[]> | null = null;
-    const outcomes: Array<AppError | null> = [];
+    const outcomes: Array<{ error: AppError } | { admit: () => Promise<void> }> = [];
     for (const [index, request] of requests.entries()) {
       const { verdicts, refusal } = await this.evaluate(request, now, async () => (await (standings ??= this.store.standings(subjects, scopeOf(request), now)))[index]);
-      await this.record(request, verdicts, now);
-      if (!refusal && request.deviceId) await this.store.touchDevice(request.deviceId, request.account.id, now);
-      outcomes.push(refusal ? refusalError(refusal) : null);
+      if (refusal) {
+        await this.record(request, verdicts, now);
+        outcomes.push({ error: refusalError(refusal) });
+        continue;
+      }
+      outcomes.push({
+        admit: async () => {
+          await this.record(request, verdicts, now);
+          if (request.deviceId) await this.store.touchDevice(request.deviceId, request.account.id, now);
+        },
+      });
     }
     return outcomes;
   }

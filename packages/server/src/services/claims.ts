@@ -212,7 +212,8 @@ export class ClaimService {
     const eligible: number[] = [];
     for (const [index, pending] of batch.entries()) {
       const user = pending.actor.account;
-      const refusal = screened[index] ?? (found ? claimRefusal(found.packet, user, found.claimers.get(user.id)?.earlier ?? null, now) : new AppError('NOT_FOUND', `No packet ${packetId}.`));
+      const verdict = screened[index];
+      const refusal = 'error' in verdict ? verdict.error : found ? claimRefusal(found.packet, user, found.claimers.get(user.id)?.earlier ?? null, now) : new AppError('NOT_FOUND', `No packet ${packetId}.`);
       if (refusal) outcomes[index] = { error: refusal };
       else eligible.push(index);
     }
@@ -237,6 +238,11 @@ export class ClaimService {
     }
     // The claimers took slots in their order; those past the last share get PACKET_EXHAUSTED (settled).
     const { claims } = taken;
+    // What risk control records of a claim let through, for the claims that got a share only.
+    for (const position of claims.keys()) {
+      const verdict = screened[eligible[position]];
+      if ('admit' in verdict) await verdict.admit();
+    }
     const { start, ...after } = taken.packet;
     await this.ctx.events.emitMany(
       claims.map((claim) => ({ type: 'packet.claimed', actorId: claim.user_id, subjectId: packetId, accountIds: [packet.sender_id, claim.user_id], amount: claim.amount, data: { claimId: claim.id, slot: claim.slot }, at: now })),
