@@ -60,9 +60,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const stopSharing = await shareBus(ctx.bus, database, (error) => app.log.warn({ err: error }, 'change notifications between instances'));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    // Group commit: answer only once this request's writes are committed (and, on PostgreSQL, its audit entries chained).
+    // Group commit: answer only once this request's writes are committed. (On PostgreSQL its audit
+    // entries are committed with them, as pending entries; the chainer links them right after, and
+    // every reader of the trail links what is left first: see AuditLog.settle.)
     await database.flush();
-    await services.audit.settle();
   });
   registerJsonBody(app);
   registerErrorHandling(app);
@@ -76,6 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await services.webhookDispatcher.stop();
     await services.settlementScheduler.stop();
     await stopSharing();
+    // The entries this instance committed are linked into the chain before it goes (PostgreSQL).
+    await services.audit.settle().catch((error: unknown) => app.log.warn({ err: error }, 'audit chaining at shutdown'));
     if (!options.database) await database.close();
   });
   return app;

@@ -28,7 +28,11 @@ async function cli(...argv: string[]) {
   return { exitCode, stdout, stderr };
 }
 
-const rows = () => t.database.all<any>('SELECT * FROM audit_log ORDER BY seq');
+/** The chain's rows as stored (on PostgreSQL, linked first: the chainer runs after the response). */
+const rows = async () => {
+  await t.app.hongbao.services.audit.settle(true);
+  return t.database.all<any>('SELECT * FROM audit_log ORDER BY seq');
+};
 
 /** Some history: logins, a top-up, a packet, two claims and a payment. */
 async function history() {

@@ -322,7 +322,10 @@ describe('decision records', () => {
     await start();
     const alice = await t.login('alice');
     await t.topup(alice.token, 100_000);
-    const entries = async () => (await t.database.all('SELECT type FROM audit_log ORDER BY seq')).map((row: any) => row.type);
+    const entries = async () => {
+      await t.app.hongbao.services.audit.settle(true);
+      return (await t.database.all('SELECT type FROM audit_log ORDER BY seq')).map((row: any) => row.type);
+    };
     const before = await entries();
     await sendPacket(alice.token, 20_001);
     expect(await entries()).toEqual([...before, 'risk.block']);

@@ -85,8 +85,10 @@ const parseTime = (value: string | undefined, field: string): number | undefined
  * On SQLite (one writer) an entry is linked into the chain as it is appended. On PostgreSQL a
  * chain head shared by every transaction of every instance would make them all collide, so each
  * transaction only adds its entry to `audit_pending`, and right after the commit a chainer links
- * the pending entries in batches under an advisory lock (`settle`); responses wait for it, and
- * reading or verifying the trail chains whatever is left first.
+ * the pending entries in batches under an advisory lock (`settle`). The pending entry commits with
+ * its change, so nothing is lost when the process dies before the chainer runs (the next start
+ * chains it); responses do not wait for the chainer, and reading, verifying or purging the trail
+ * chains whatever is left first, so every reader sees every entry in the chain.
  */
 export class AuditLog {
   readonly store: AuditStore;
@@ -109,10 +111,14 @@ export class AuditLog {
     );
   }
 
-  /** Appends several entries of one transaction: on PostgreSQL in one statement, on SQLite one link after another. */
+  /** Appends several entries of one transaction, in their order: on PostgreSQL as pending entries, on SQLite linked; one statement for them all (two with their index rows). */
   async appendMany(inputs: readonly AuditInput[]): Promise<void> {
     if (this.ctx.db.dialect !== 'postgres') {
-      for (const input of inputs) await this.append(input);
+      await this.ctx.db.tx(async () => {
+        let head = await this.store.head();
+        const links = inputs.map((input) => (head = chained(entryOf(input), head)));
+        await this.store.insertMany(links);
+      });
       return;
     }
     await this.store.insertPendingMany(inputs.map((input) => ({ id: newId('au'), ...entryOf(input) })));
@@ -148,7 +154,7 @@ export class AuditLog {
 
   /**
    * PostgreSQL: resolves once every entry this process committed before the call is in the chain
-   * (the HTTP layer awaits it before answering, so the trail is complete when a client hears back).
+   * (readers of the trail await it with `all`; the app awaits it when it closes).
    * Runs coalesce: callers arriving while one runs share the next. `all` also chains what other
    * instances left behind (one that died between its commit and its chain run). On SQLite entries
    * are chained as they are appended: nothing to do.

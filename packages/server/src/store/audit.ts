@@ -22,12 +22,26 @@ export class AuditStore {
   private readonly headStmt;
   private readonly checkpointStmt;
   private readonly insertStmt;
+  private readonly insertManyStmt;
+  private readonly indexManyStmt;
   constructor(private readonly db: Database) {
     this.headStmt = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
     this.checkpointStmt = db.prepare('SELECT seq, hash FROM audit_checkpoint WHERE id = 1');
     this.insertStmt = db.prepare(
       `INSERT INTO audit_log (seq, at, type, actor_id, subject_id, account_ids, amount, data, prev_hash, hash)
        VALUES (@seq, @at, @type, @actor_id, @subject_id, @account_ids, @amount, @data, @prev_hash, @hash)`,
+    );
+    // SQLite, insertMany: the entries, and each entry's accounts, from one JSON array of rows.
+    this.insertManyStmt = db.prepare(
+      `INSERT INTO audit_log (seq, at, type, actor_id, subject_id, account_ids, amount, data, prev_hash, hash)
+       SELECT r.value ->> '$.seq', r.value ->> '$.at', r.value ->> '$.type', r.value ->> '$.actor_id', r.value ->> '$.subject_id',
+         r.value ->> '$.account_ids', r.value ->> '$.amount', r.value ->> '$.data', r.value ->> '$.prev_hash', r.value ->> '$.hash'
+       FROM json_each(?) r ORDER BY r.key`,
+    );
+    this.indexManyStmt = db.prepare(
+      `INSERT INTO audit_accounts (account_id, seq)
+       SELECT a.value, r.value ->> '$.seq' FROM json_each(?) r, json_each(r.value ->> '$.account_ids') a WHERE true
+       ON CONFLICT DO NOTHING`,
     );
   }
 
@@ -97,12 +111,15 @@ export class AuditStore {
   }
 
   /**
-   * Inserts chained entries and their per-account index rows. On PostgreSQL two statements for the
-   * whole batch (arrays unnested into rows), elsewhere one entry at a time.
+   * Inserts chained entries and their per-account index rows: two statements for the whole batch
+   * (on PostgreSQL arrays unnested into rows, on SQLite one JSON array read with json_each).
    */
   async insertMany(rows: readonly AuditRow[]): Promise<void> {
+    if (rows.length === 0) return;
     if (this.db.dialect !== 'postgres') {
-      for (const row of rows) await this.insert(row, JSON.parse(row.account_ids) as string[]);
+      const json = JSON.stringify(rows);
+      await this.insertManyStmt.run(json);
+      await this.indexManyStmt.run(json);
       return;
     }
     const column = <K extends keyof AuditRow>(key: K) => rows.map((row) => row[key]);
