@@ -83,7 +83,6 @@ export interface DecisionFilter {
 /** SQL for risk decisions, restrictions, review flags, AML reports, the blacklist and device use. */
 export class RiskStore {
   private readonly insertDecisionStmt;
-  private readonly standingStmt;
   private readonly standingsStmt;
   private readonly touchDeviceStmt;
   private readonly deviceAccountsStmt;
@@ -93,39 +92,45 @@ export class RiskStore {
        VALUES (@rule, @outcome, @reason, @action, @account_id, @device_id, @subject, @amount, @until, @created_at)
        RETURNING id`,
     ).pluck();
-    // Both reads of every screened request in one statement: at most one row from each side.
-    this.standingStmt = db.prepare(
-      `SELECT * FROM (
-         SELECT 'blacklist' AS source, kind, reason, CAST(NULL AS TEXT) AS rule, CAST(NULL AS BIGINT) AS until FROM blacklist
-         WHERE removed_at IS NULL AND ((kind = 'account' AND value = @account) OR (kind = 'device' AND value = @device))
-         LIMIT 1
-       ) b
-       UNION ALL
-       SELECT * FROM (
-         SELECT 'restriction' AS source, subject_kind AS kind, reason, rule, until FROM risk_restrictions
-         WHERE lifted_at IS NULL AND until > @now AND scope IN ('all', @scope)
-           AND ((subject_kind = 'account' AND subject = @account) OR (subject_kind = 'device' AND subject = @device))
-         ORDER BY until DESC LIMIT 1
-       ) r`,
-    );
-    // PostgreSQL: the standing of many (account, device) pairs in one statement (see standings).
-    this.standingsStmt = db.prepare(
-      `SELECT s.ord, b.kind AS blacklist_kind, b.reason AS blacklist_reason,
-         r.subject_kind AS restriction_kind, r.reason AS restriction_reason, r.rule AS restriction_rule, r.until AS restriction_until
-       FROM unnest(CAST(@accounts AS TEXT[]), CAST(@devices AS TEXT[])) WITH ORDINALITY AS s(account, device, ord)
-       LEFT JOIN LATERAL (
-         SELECT kind, reason FROM blacklist
-         WHERE removed_at IS NULL AND ((kind = 'account' AND value = s.account) OR (kind = 'device' AND value = s.device))
-         LIMIT 1
-       ) b ON true
-       LEFT JOIN LATERAL (
-         SELECT subject_kind, reason, rule, until FROM risk_restrictions
-         WHERE lifted_at IS NULL AND until > @now AND scope IN ('all', @scope)
-           AND ((subject_kind = 'account' AND subject = s.account) OR (subject_kind = 'device' AND subject = s.device))
-         ORDER BY until DESC LIMIT 1
-       ) r ON true
-       ORDER BY s.ord`,
-    );
+    // The standing of many (account, device) pairs in one statement, in their order: for each, the
+    // active blacklist entry naming either, and the restriction on either that lasts longest.
+    this.standingsStmt =
+      db.dialect === 'postgres'
+        ? db.prepare(
+            `SELECT s.ord, b.kind AS blacklist_kind, b.reason AS blacklist_reason,
+               r.subject_kind AS restriction_kind, r.reason AS restriction_reason, r.rule AS restriction_rule, r.until AS restriction_until
+             FROM unnest(CAST(@accounts AS TEXT[]), CAST(@devices AS TEXT[])) WITH ORDINALITY AS s(account, device, ord)
+             LEFT JOIN LATERAL (
+               SELECT kind, reason FROM blacklist
+               WHERE removed_at IS NULL AND ((kind = 'account' AND value = s.account) OR (kind = 'device' AND value = s.device))
+               LIMIT 1
+             ) b ON true
+             LEFT JOIN LATERAL (
+               SELECT subject_kind, reason, rule, until FROM risk_restrictions
+               WHERE lifted_at IS NULL AND until > @now AND scope IN ('all', @scope)
+                 AND ((subject_kind = 'account' AND subject = s.account) OR (subject_kind = 'device' AND subject = s.device))
+               ORDER BY until DESC LIMIT 1
+             ) r ON true
+             ORDER BY s.ord`,
+          )
+        : // SQLite has no LATERAL: each side is the row its correlated subquery picks.
+          db.prepare(
+            `SELECT s.key AS ord, b.kind AS blacklist_kind, b.reason AS blacklist_reason,
+               r.subject_kind AS restriction_kind, r.reason AS restriction_reason, r.rule AS restriction_rule, r.until AS restriction_until
+             FROM json_each(@subjects) s
+             LEFT JOIN blacklist b ON b.rowid = (
+               SELECT rowid FROM blacklist
+               WHERE removed_at IS NULL AND ((kind = 'account' AND value = s.value ->> '$[0]') OR (kind = 'device' AND value = s.value ->> '$[1]'))
+               LIMIT 1
+             )
+             LEFT JOIN risk_restrictions r ON r.rowid = (
+               SELECT rowid FROM risk_restrictions
+               WHERE lifted_at IS NULL AND until > @now AND scope IN ('all', @scope)
+                 AND ((subject_kind = 'account' AND subject = s.value ->> '$[0]') OR (subject_kind = 'device' AND subject = s.value ->> '$[1]'))
+               ORDER BY until DESC LIMIT 1
+             )
+             ORDER BY s.key`,
+          );
     this.touchDeviceStmt = db.prepare(
       `INSERT INTO device_accounts (device_id, account_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
        ON CONFLICT (device_id, account_id) DO UPDATE
@@ -156,29 +161,16 @@ export class RiskStore {
    * lasts longest and covers `scope`, in one read.
    */
   async standing(accountId: string, deviceId: string | null, scope: 'all' | 'payment', now: number): Promise<Standing> {
-    const rows = (await this.standingStmt.all({ account: accountId, device: deviceId, scope, now })) as Array<{
-      source: 'blacklist' | 'restriction';
-      kind: 'account' | 'device';
-      reason: string;
-      rule: string | null;
-      until: number | null;
-    }>;
-    const standing: Standing = { blacklisted: null, restriction: null };
-    for (const row of rows) {
-      if (row.source === 'blacklist') standing.blacklisted = { kind: row.kind, reason: row.reason };
-      else standing.restriction = { subject_kind: row.kind, rule: row.rule!, reason: row.reason, until: Number(row.until) };
-    }
-    return standing;
+    return (await this.standings([{ accountId, deviceId }], scope, now))[0];
   }
 
-  /** `standing` for many (account, device) pairs, in their order: on PostgreSQL in one read, on SQLite one read each. */
+  /** `standing` for many (account, device) pairs, in their order, in one read. */
   async standings(subjects: ReadonlyArray<{ accountId: string; deviceId: string | null }>, scope: 'all' | 'payment', now: number): Promise<Standing[]> {
-    if (this.db.dialect !== 'postgres') {
-      const standings: Standing[] = [];
-      for (const subject of subjects) standings.push(await this.standing(subject.accountId, subject.deviceId, scope, now));
-      return standings;
-    }
-    const rows = (await this.standingsStmt.all({ accounts: subjects.map((s) => s.accountId), devices: subjects.map((s) => s.deviceId), scope, now })) as Array<{
+    const params =
+      this.db.dialect === 'postgres'
+        ? { accounts: subjects.map((s) => s.accountId), devices: subjects.map((s) => s.deviceId), scope, now }
+        : { subjects: JSON.stringify(subjects.map((s) => [s.accountId, s.deviceId])), scope, now };
+    const rows = (await this.standingsStmt.all(params)) as Array<{
       blacklist_kind: 'account' | 'device' | null;
       blacklist_reason: string | null;
       restriction_kind: 'account' | 'device' | null;
