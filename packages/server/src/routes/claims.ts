@@ -14,12 +14,7 @@ const claims: RouteModule = (app, services) => {
         response: { 201: ClaimResponse, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 410: ErrorBody, 423: ErrorBody },
       },
     },
-    async (request, reply) => {
-      // Without an Idempotency-Key the claim opens its own transaction, so that claims of one
-      // share card arriving together can be taken together (ClaimService.claim).
-      if (request.headers['idempotency-key'] === undefined) return reply.code(201).send(await services.claims.claim(actorOf(request), request.body));
-      return idempotent(services, request, reply, 201, async () => services.claims.claim(actorOf(request), request.body), claimTx(request.body));
-    },
+    async (request, reply) => idempotent(services, request, reply, 201, async () => services.claims.claim(actorOf(request), request.body), claimTx(request.body)),
   );
 };
 

@@ -19,9 +19,14 @@ export interface IdempotentResult<T> {
 export class IdempotencyService {
   constructor(private readonly ctx: ServiceContext) {}
 
-  /** `options` are the operation's own transaction options (the claim's isolation on PostgreSQL), used for the shared transaction. */
+  /**
+   * `operation` opens its own transaction, so without a key it runs as it is (claims of one share
+   * card arriving together can then be taken together, see ClaimService.claim). With a key it runs
+   * inside the key's transaction; `options` are the operation's own transaction options (the
+   * claim's isolation on PostgreSQL), used for that shared transaction.
+   */
   async run<T>(scope: string, key: string | undefined, fingerprint: string, statusCode: number, operation: () => Promise<T>, options?: TxOptions): Promise<IdempotentResult<T>> {
-    if (key === undefined) return { statusCode, body: await this.ctx.db.tx(operation, options), replayed: false };
+    if (key === undefined) return { statusCode, body: await operation(), replayed: false };
     if (key.length < 1 || key.length > 255) fail('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 255 characters.', { field: 'Idempotency-Key' });
     const hash = sha256Hex(fingerprint);
     return this.ctx.db.tx(async () => {

@@ -28,6 +28,20 @@ export interface AppRow {
   secret: string;
 }
 
+/** A session as requests see it: its account, when it expires and the device it was opened on. */
+export interface SessionOfAccount {
+  account: AccountRow;
+  expiresAt: number;
+  deviceId: string | null;
+}
+
+/** The session columns read beside an account's (`a.*`) by session and sessions. */
+type SessionColumns = AccountRow & { session_expires_at: number; session_device_id: string | null };
+
+function sessionOf({ session_expires_at: expiresAt, session_device_id: deviceId, ...account }: SessionColumns): SessionOfAccount {
+  return { account, expiresAt: Number(expiresAt), deviceId };
+}
+
 /** SQL for accounts, sessions, merchant app credentials and request nonces. */
 export class AccountStore {
   private readonly byIdStmt;
@@ -72,25 +86,21 @@ export class AccountStore {
   }
 
   /** PostgreSQL: `session` for many tokens in one read; in their order, undefined for each unknown one. */
-  async sessions(tokenHashes: readonly string[]): Promise<Array<{ account: AccountRow; expiresAt: number; deviceId: string | null } | undefined>> {
+  async sessions(tokenHashes: readonly string[]): Promise<Array<SessionOfAccount | undefined>> {
     const rows = (await this.db
       .prepare(
         `SELECT s.token_hash AS session_token_hash, a.*, s.expires_at AS session_expires_at, s.device_id AS session_device_id
          FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ANY(CAST(@hashes AS TEXT[]))`,
       )
-      .all({ hashes: tokenHashes })) as Array<AccountRow & { session_token_hash: string; session_expires_at: number; session_device_id: string | null }>;
-    const found = new Map(
-      rows.map(({ session_token_hash: hash, session_expires_at: expiresAt, session_device_id: deviceId, ...account }) => [hash, { account, expiresAt: Number(expiresAt), deviceId }]),
-    );
+      .all({ hashes: tokenHashes })) as Array<SessionColumns & { session_token_hash: string }>;
+    const found = new Map(rows.map(({ session_token_hash: hash, ...row }) => [hash, sessionOf(row)]));
     return tokenHashes.map((hash) => found.get(hash));
   }
 
   /** A session with its account, or undefined for an unknown token. */
-  async session(tokenHash: string): Promise<{ account: AccountRow; expiresAt: number; deviceId: string | null } | undefined> {
-    const row = (await this.sessionStmt.get(tokenHash)) as (AccountRow & { session_expires_at: number; session_device_id: string | null }) | undefined;
-    if (!row) return undefined;
-    const { session_expires_at: expiresAt, session_device_id: deviceId, ...account } = row;
-    return { account, expiresAt, deviceId };
+  async session(tokenHash: string): Promise<SessionOfAccount | undefined> {
+    const row = (await this.sessionStmt.get(tokenHash)) as SessionColumns | undefined;
+    return row && sessionOf(row);
   }
 
   async insertApp(row: AppRow & { created_at: number }): Promise<void> {
