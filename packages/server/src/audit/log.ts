@@ -185,20 +185,15 @@ export class AuditLog {
     for (;;) {
       const linked = await this.ctx.db.tx(
         async () => {
+          // Three statements after BEGIN, however many entries a run links: the lock (alone, so the
+          // read after it sees what the chainer before committed), the read, the write.
           await this.store.lockChain();
-          const rows = await this.store.pending(CHAIN_BATCH);
-          if (rows.length === 0) return 0;
-          let head = await this.store.head();
-          const links: AuditRow[] = [];
-          for (const { id: _id, ...entry } of rows) {
-            const row = chained(entry, head);
-            links.push(row);
-            head = row;
-          }
-          // Three statements for the whole batch, however many entries it links.
-          await this.store.insertMany(links);
-          await this.store.deletePending(rows.map((row) => row.id));
-          return rows.length;
+          const { pending, head } = await this.store.pendingAndHead(CHAIN_BATCH);
+          if (pending.length === 0) return 0;
+          let last = head;
+          const links = pending.map(({ id: _id, ...entry }) => (last = chained(entry, last)));
+          await this.store.insertMany(links, pending.map((row) => row.id));
+          return pending.length;
         },
         { isolation: 'read committed' },
       );

@@ -96,25 +96,27 @@ export class AuditStore {
       });
   }
 
-  /** The oldest entries waiting to be chained, in the order they were made. */
-  async pending(limit: number): Promise<PendingAuditRow[]> {
-    return (await this.db.prepare('SELECT * FROM audit_pending ORDER BY id LIMIT ?').all(limit)) as PendingAuditRow[];
-  }
-
-  /** Removes chained entries from the pending list (PostgreSQL: one statement for the batch). */
-  async deletePending(ids: readonly string[]): Promise<void> {
-    if (this.db.dialect === 'postgres') {
-      await this.db.run('DELETE FROM audit_pending WHERE id = ANY(CAST(? AS TEXT[]))', ids);
-      return;
-    }
-    for (const id of ids) await this.db.prepare('DELETE FROM audit_pending WHERE id = ?').run(id);
+  /**
+   * PostgreSQL: the oldest entries waiting to be chained, in the order they were made, and the
+   * chain's head (as `head` reads it), in one read.
+   */
+  async pendingAndHead(limit: number): Promise<{ pending: PendingAuditRow[]; head: Checkpoint | null }> {
+    const row = (await this.db
+      .prepare(
+        `SELECT (SELECT json_agg(p ORDER BY p.id) FROM (SELECT * FROM audit_pending ORDER BY id LIMIT @limit) p) AS pending,
+           COALESCE((SELECT row_to_json(h) FROM (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) h),
+             (SELECT row_to_json(c) FROM (SELECT seq, hash FROM audit_checkpoint WHERE id = 1) c)) AS head`,
+      )
+      .get({ limit })) as { pending: PendingAuditRow[] | null; head: Checkpoint | null };
+    return { pending: row.pending ?? [], head: row.head };
   }
 
   /**
-   * Inserts chained entries and their per-account index rows: two statements for the whole batch
-   * (on PostgreSQL arrays unnested into rows, on SQLite one JSON array read with json_each).
+   * Inserts chained entries and their per-account index rows, in one statement on PostgreSQL
+   * (arrays unnested into rows) and two on SQLite (one JSON array read with json_each). On
+   * PostgreSQL the same statement removes `pending`, the entries just chained, from the pending list.
    */
-  async insertMany(rows: readonly AuditRow[]): Promise<void> {
+  async insertMany(rows: readonly AuditRow[], pending: readonly string[] = []): Promise<void> {
     if (rows.length === 0) return;
     if (this.db.dialect !== 'postgres') {
       const json = JSON.stringify(rows);
@@ -123,19 +125,33 @@ export class AuditStore {
       return;
     }
     const column = <K extends keyof AuditRow>(key: K) => rows.map((row) => row[key]);
-    await this.db.run(
-      `INSERT INTO audit_log (seq, at, type, actor_id, subject_id, account_ids, amount, data, prev_hash, hash)
-       SELECT * FROM unnest(CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]),
-         CAST(? AS TEXT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]))`,
-      column('seq'), column('at'), column('type'), column('actor_id'), column('subject_id'),
-      column('account_ids'), column('amount'), column('data'), column('prev_hash'), column('hash'),
-    );
     const index = rows.flatMap((row) => (JSON.parse(row.account_ids) as string[]).map((accountId) => [accountId, row.seq] as const));
-    if (index.length === 0) return;
     await this.db.run(
-      'INSERT INTO audit_accounts (account_id, seq) SELECT * FROM unnest(CAST(? AS TEXT[]), CAST(? AS BIGINT[])) ON CONFLICT DO NOTHING',
-      index.map(([accountId]) => accountId),
-      index.map(([, seq]) => seq),
+      `WITH entry AS (
+         INSERT INTO audit_log (seq, at, type, actor_id, subject_id, account_ids, amount, data, prev_hash, hash)
+         SELECT * FROM unnest(CAST(@seq AS BIGINT[]), CAST(@at AS BIGINT[]), CAST(@type AS TEXT[]), CAST(@actor_id AS TEXT[]), CAST(@subject_id AS TEXT[]),
+           CAST(@account_ids AS TEXT[]), CAST(@amount AS BIGINT[]), CAST(@data AS TEXT[]), CAST(@prev_hash AS TEXT[]), CAST(@hash AS TEXT[]))
+       ), indexed AS (
+         INSERT INTO audit_accounts (account_id, seq) SELECT * FROM unnest(CAST(@index_accounts AS TEXT[]), CAST(@index_seqs AS BIGINT[])) ON CONFLICT DO NOTHING
+       ), chained AS (
+         DELETE FROM audit_pending WHERE id = ANY(CAST(@pending AS TEXT[]))
+       )
+       SELECT 1`,
+      {
+        seq: column('seq'),
+        at: column('at'),
+        type: column('type'),
+        actor_id: column('actor_id'),
+        subject_id: column('subject_id'),
+        account_ids: column('account_ids'),
+        amount: column('amount'),
+        data: column('data'),
+        prev_hash: column('prev_hash'),
+        hash: column('hash'),
+        index_accounts: index.map(([accountId]) => accountId),
+        index_seqs: index.map(([, seq]) => seq),
+        pending,
+      },
     );
   }
 
