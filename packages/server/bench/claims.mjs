@@ -99,9 +99,12 @@ async function measureBaseline(counts) {
   try {
     if (settings.warmup > 0) await load('hello warm-up', { url: hello.url, connections: mainConnections, duration: settings.warmup });
     for (const conns of counts) {
-      const result = await load(`hello, ${conns} connections`, { url: hello.url, connections: conns, duration: settings.seconds });
+      const result = await hello.measured(
+        () => load(`hello, ${conns} connections`, { url: hello.url, connections: conns, duration: settings.seconds }),
+        (run) => run.statusCodeStats['200']?.count ?? 0,
+      );
       const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count]));
-      baseline.set(conns, { rate: (statuses['200'] ?? 0) / result.duration, p50: result.latency.p50, p99: result.latency.p99, statuses, errors: result.errors });
+      baseline.set(conns, { rate: (statuses['200'] ?? 0) / result.duration, p50: result.latency.p50, p99: result.latency.p99, statuses, errors: result.errors, cpuUs: result.cpuUs });
     }
   } finally {
     await hello.stop();

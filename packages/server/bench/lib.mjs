@@ -23,6 +23,25 @@ export async function startChild(script, env = {}, execArgv = []) {
   return {
     url: message.url,
     child,
+    /** The child's CPU time so far (process.cpuUsage: user and system µs), asked over IPC. */
+    async cpu() {
+      const reply = once(child, 'message');
+      child.send('cpu');
+      return (await reply)[0].cpu;
+    },
+    /**
+     * Runs `task` (a load run resolving to `{ ok }` or `{ statuses }`) and adds `cpuUs`: the child's
+     * CPU time per answered request over the run. CPU time is steadier than throughput on a shared
+     * machine: it counts the work a request costs, not the time it waited for a core.
+     */
+    async measured(task, answered) {
+      const before = await this.cpu();
+      const run = await task();
+      const after = await this.cpu();
+      const spent = after.user + after.system - before.user - before.system;
+      const count = answered(run);
+      return { ...run, cpuUs: count > 0 ? spent / count : null };
+    },
     /** Asks the child to shut down gracefully (SIGTERM) and resolves with its exit code. */
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

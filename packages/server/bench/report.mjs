@@ -64,7 +64,7 @@ const others = (run, okStatus) =>
 function httpRows(data) {
   const rows = [];
   for (const [connections, base] of data.baseline) {
-    rows.push({ name: 'baseline: raw node:http hello', route: 'GET /', connections, rate: base.rate, p50: base.p50, p99: base.p99, ratio: 1, other: others(base, '200'), target: '' });
+    rows.push({ name: 'baseline: raw node:http hello', route: 'GET /', connections, rate: base.rate, p50: base.p50, p99: base.p99, ratio: 1, cpuUs: base.cpuUs, cpuRatio: 1, other: others(base, '200'), target: '' });
   }
   for (const outcome of data.stores) {
     for (const run of outcome.runs) {
@@ -81,6 +81,8 @@ function httpRows(data) {
         p50: run.p50,
         p99: run.p99,
         ratio: base ? run.rate / base.rate : null,
+        cpuUs: run.cpuUs,
+        cpuRatio: base?.cpuUs && run.cpuUs ? run.cpuUs / base.cpuUs : null,
         other: notes,
         target: targetOf(run, data.settings)?.text ?? '',
       });
@@ -100,11 +102,24 @@ function markdownTable(header, rows, align) {
   return [`| ${header.join(' | ')} |`, `|${align.map((a) => (a === 'r' ? '---:' : ':---')).join('|')}|`, ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`)];
 }
 
-const HTTP_HEADER = ['Run', 'Route', 'Conns', 'Per second', 'p50 ms', 'p99 ms', '÷ baseline', 'Other responses', 'Target'];
-const HTTP_ALIGN = ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'];
+const HTTP_HEADER = ['Run', 'Route', 'Conns', 'Per second', 'p50 ms', 'p99 ms', '÷ baseline', 'Server CPU µs', 'CPU × baseline', 'Other responses', 'Target'];
+const HTTP_ALIGN = ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'];
 /** autocannon records whole milliseconds (rounded down), so 0 means under 1 ms. */
 const ms = (value) => (value < 1 ? '< 1' : fmt(value));
-const httpCells = (row) => [row.name, row.route, String(row.connections), fmt(row.rate), ms(row.p50), ms(row.p99), row.ratio === null ? '–' : fmt(row.ratio, 3), row.other, row.target];
+const orDash = (value, digits) => (value == null ? '–' : fmt(value, digits));
+const httpCells = (row) => [
+  row.name,
+  row.route,
+  String(row.connections),
+  fmt(row.rate),
+  ms(row.p50),
+  ms(row.p99),
+  orDash(row.ratio, 3),
+  orDash(row.cpuUs),
+  orDash(row.cpuRatio, 1),
+  row.other,
+  row.target,
+];
 
 const SPLIT_HEADER = ['Split', 'Total', 'Shares', 'Splits/s', 'µs per split'];
 const SPLIT_ALIGN = ['l', 'r', 'r', 'r', 'r'];
@@ -203,7 +218,8 @@ export function terminalReport(data) {
     `Stores: ${storeLines(data).join('; ')}`,
     `Machine load average before the run: ${fmt(data.loadBefore, 2)} (other work on the machine skews every figure; compare the ratios to the baseline)`,
     '',
-    'HTTP (per second = responses with the expected status: 201 claims / 201 codes issued / 200 reads; ÷ baseline = against node:http at the same connections)',
+    'HTTP (per second = responses with the expected status: 201 claims / 201 codes issued / 200 reads; ÷ baseline = against node:http at the same connections;',
+    '  server CPU µs = the server process\'s CPU time per such response; CPU × baseline = that against the node:http server\'s)',
     ...table(HTTP_HEADER, httpRows(data).map(httpCells), HTTP_ALIGN),
     '',
     'In process: split algorithms (dist/domain/split.js, CSPRNG source)',
@@ -255,7 +271,7 @@ export function markdownSummary(data) {
     '',
     '## HTTP',
     '',
-    'Per second counts responses with the expected status (201 for claims and issued codes, 200 for reads, refreshes and resolves). ÷ baseline: against the raw `node:http` hello server at the same connection count, in the same run.',
+    'Per second counts responses with the expected status (201 for claims and issued codes, 200 for reads, refreshes and resolves). ÷ baseline: against the raw `node:http` hello server at the same connection count, in the same run. Server CPU µs: the server process\'s CPU time (user and system) over the run, per such response; it counts what a request costs rather than how long it waited for a core, so it moves less than throughput on a shared machine. CPU × baseline: that against the `node:http` server\'s at the same connections.',
     '',
     ...markdownTable(HTTP_HEADER, httpRows(data).map(httpCells), HTTP_ALIGN),
     '',

@@ -90,7 +90,7 @@ export async function benchStore(store, settings) {
     /** Runs one claim scenario, then checks the database: stored claims against 201s, and the invariants. */
     const claimRun = async (scenario, label, conns, duration, plan) => {
       const before = await countClaims();
-      const run = await drive(server.url, `${name} ${label}, ${conns} connections`, conns, duration, 201, plan);
+      const run = await server.measured(() => drive(server.url, `${name} ${label}, ${conns} connections`, conns, duration, 201, plan), (r) => r.ok);
       plan.used?.(run.sent);
       const stored = (await settled(countClaims)) - before;
       const started = Date.now();
@@ -115,7 +115,7 @@ export async function benchStore(store, settings) {
       scenario,
       label,
       connections: mainConnections,
-      ...(await drive(server.url, `${name} ${label}, ${mainConnections} connections`, mainConnections, seconds, status, plan)),
+      ...(await server.measured(() => drive(server.url, `${name} ${label}, ${mainConnections} connections`, mainConnections, seconds, status, plan), (r) => r.ok)),
     });
     const expected = (duration) => Math.ceil((best ? Math.max(best, FIRST_GUESS[store] / 2) : FIRST_GUESS[store]) * duration * MARGIN);
 
