@@ -65,6 +65,20 @@ describe('the audit log', () => {
     expect(entries[2]).toMatchObject({ actor_id: alice.userId, amount: 10_000 });
   });
 
+  it('links what was committed into the chain on its own, with no reader asking', async () => {
+    // On PostgreSQL the chainer runs shortly after the commits (responses do not wait for it); on
+    // SQLite each entry is linked in its change's transaction.
+    await history();
+    const counts = async () => ({
+      pending: Number((await t.database.get<{ n: number }>('SELECT COUNT(*) AS n FROM audit_pending'))!.n),
+      chained: Number((await t.database.get<{ n: number }>('SELECT COUNT(*) AS n FROM audit_log'))!.n),
+    });
+    const deadline = Date.now() + 5_000;
+    while ((await counts()).pending > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await counts()).toEqual({ pending: 0, chained: 7 });
+    expect((await t.app.hongbao.services.audit.verify()).ok).toBe(true);
+  });
+
   it('records nothing for a request that changed nothing', async () => {
     const alice = await t.login('alice');
     const before = (await rows()).length;

@@ -28,6 +28,11 @@ function entryOf(input: AuditInput): Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'
 
 /** Entries chained per transaction on PostgreSQL. */
 const CHAIN_BATCH = 500;
+/**
+ * How long after a commit with pending entries the chainer runs (PostgreSQL). The commits until
+ * then share the run; no response waits for it, and readers of the trail chain at once.
+ */
+const CHAIN_DELAY_MS = 20;
 
 /** What is recorded: a domain event, a risk decision or an admin action. */
 export interface AuditInput {
@@ -85,7 +90,8 @@ const parseTime = (value: string | undefined, field: string): number | undefined
  * On SQLite (one writer) an entry is linked into the chain as it is appended. On PostgreSQL a
  * chain head shared by every transaction of every instance would make them all collide, so each
  * transaction only adds its entry to `audit_pending`, and right after the commit a chainer links
- * the pending entries in batches under an advisory lock (`settle`). The pending entry commits with
+ * the pending entries in batches under an advisory lock (`settle`), CHAIN_DELAY_MS after a commit,
+ * so that the commits in between share one run. The pending entry commits with
  * its change, so nothing is lost when the process dies before the chainer runs (the next start
  * chains it); responses do not wait for the chainer, and reading, verifying or purging the trail
  * chains whatever is left first, so every reader sees every entry in the chain.
@@ -96,6 +102,7 @@ export class AuditLog {
   private unchained = false;
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
+  private chainTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly ctx: ServiceContext) {
     this.store = new AuditStore(ctx.db);
@@ -122,10 +129,18 @@ export class AuditLog {
       return;
     }
     await this.store.insertPendingMany(inputs.map((input) => ({ id: newId('au'), ...entryOf(input) })));
-    this.ctx.db.onCommit(() => {
-      this.unchained = true;
+    this.ctx.db.onCommit(() => this.chainSoon());
+  }
+
+  /** PostgreSQL, after a commit that left pending entries: a chain run soon, shared by the commits until then. */
+  private chainSoon(): void {
+    this.unchained = true;
+    if (this.chainTimer) return;
+    this.chainTimer = setTimeout(() => {
+      this.chainTimer = null;
       this.settle().catch(() => undefined); // the next settle or verify retries
-    });
+    }, CHAIN_DELAY_MS);
+    this.chainTimer.unref();
   }
 
   /** Appends one entry inside the caller's transaction (or its own); resolves to its seq. */
@@ -134,10 +149,7 @@ export class AuditLog {
     if (this.ctx.db.dialect === 'postgres') {
       // Many writers at once: each transaction only adds its entry; the chainer links them up.
       await this.store.insertPending({ id: newId('au'), ...entry });
-      this.ctx.db.onCommit(() => {
-        this.unchained = true;
-        this.settle().catch(() => undefined); // the next settle or verify retries
-      });
+      this.ctx.db.onCommit(() => this.chainSoon());
       return;
     }
     await this.ctx.db.tx(async () => {
@@ -168,6 +180,9 @@ export class AuditLog {
       .then(async () => {
         this.queued = null;
         this.unchained = false;
+        // This run chains what the timer would have.
+        if (this.chainTimer) clearTimeout(this.chainTimer);
+        this.chainTimer = null;
         const running = this.chainAll();
         this.running = running;
         try {

@@ -14,6 +14,14 @@ export interface AuditFilter {
   limit: number;
 }
 
+/** What a pending entry and a chained one both hold (audit_pending and audit_log columns). */
+const ENTRY_FIELDS = ['at', 'type', 'actor_id', 'subject_id', 'account_ids', 'amount', 'data'] as const;
+
+/** PostgreSQL: each of `keys` as one array over `rows`, for a statement that unnests them into rows again. */
+function columnsOf<Row, K extends keyof Row>(rows: readonly Row[], keys: readonly K[]): Record<K, Array<Row[K]>> {
+  return Object.fromEntries(keys.map((key) => [key, rows.map((row) => row[key])])) as Record<K, Array<Row[K]>>;
+}
+
 /** The advisory lock id of the audit chain's head (PostgreSQL). */
 const AUDIT_CHAIN_LOCK = 0x4842_0001;
 
@@ -77,23 +85,13 @@ export class AuditStore {
 
   /** PostgreSQL: insertPending for several rows in one statement, in their order. */
   async insertPendingMany(rows: readonly PendingAuditRow[]): Promise<void> {
-    const column = <K extends keyof PendingAuditRow>(key: K) => rows.map((row) => row[key]);
     await this.db
       .prepare(
         `INSERT INTO audit_pending (id, at, type, actor_id, subject_id, account_ids, amount, data)
          SELECT * FROM unnest(CAST(@id AS TEXT[]), CAST(@at AS BIGINT[]), CAST(@type AS TEXT[]), CAST(@actor_id AS TEXT[]), CAST(@subject_id AS TEXT[]),
            CAST(@account_ids AS TEXT[]), CAST(@amount AS BIGINT[]), CAST(@data AS TEXT[]))`,
       )
-      .run({
-        id: column('id'),
-        at: column('at'),
-        type: column('type'),
-        actor_id: column('actor_id'),
-        subject_id: column('subject_id'),
-        account_ids: column('account_ids'),
-        amount: column('amount'),
-        data: column('data'),
-      });
+      .run(columnsOf(rows, ['id', ...ENTRY_FIELDS]));
   }
 
   /**
@@ -124,7 +122,6 @@ export class AuditStore {
       await this.indexManyStmt.run(json);
       return;
     }
-    const column = <K extends keyof AuditRow>(key: K) => rows.map((row) => row[key]);
     const index = rows.flatMap((row) => (JSON.parse(row.account_ids) as string[]).map((accountId) => [accountId, row.seq] as const));
     await this.db.run(
       `WITH entry AS (
@@ -138,16 +135,7 @@ export class AuditStore {
        )
        SELECT 1`,
       {
-        seq: column('seq'),
-        at: column('at'),
-        type: column('type'),
-        actor_id: column('actor_id'),
-        subject_id: column('subject_id'),
-        account_ids: column('account_ids'),
-        amount: column('amount'),
-        data: column('data'),
-        prev_hash: column('prev_hash'),
-        hash: column('hash'),
+        ...columnsOf(rows, ['seq', ...ENTRY_FIELDS, 'prev_hash', 'hash']),
         index_accounts: index.map(([accountId]) => accountId),
         index_seqs: index.map(([, seq]) => seq),
         pending,
