@@ -68,6 +68,9 @@ export function registerAuditCommands(program: Command, context: AuditCliContext
         const from = checkpoint ? ` after the purge checkpoint #${checkpoint.seq}` : '';
         if (!result.head) out(`Audit chain intact: no entries${from}.`);
         else out(`Audit chain intact: ${result.entries} entries (#${result.first}–#${result.head.seq})${from}; head hash ${result.head.hash}.`);
+        // PostgreSQL: entries committed but not linked yet (a running server links them within moments).
+        const waiting = await store.pendingCount();
+        if (waiting > 0) out(`${waiting} committed ${waiting === 1 ? 'entry is' : 'entries are'} waiting to be linked into the chain (not checked yet).`);
       } finally {
         await database.close();
       }

@@ -20,8 +20,10 @@ afterEach(async () => {
 
 /** Runs the CLI in-process against the test app's database file. */
 async function cli(...argv: string[]) {
-  // The CLI opens the file on its own connection: everything committed so far must be there.
+  // The CLI opens the file on its own connection: everything committed so far must be there, and
+  // (PostgreSQL) linked into the chain, which the server's chainer does shortly after each commit.
   await t.database.flush();
+  await t.app.hongbao.services.audit.settle(true);
   let stdout = '';
   let stderr = '';
   const { exitCode } = await runCli([...argv, '--db', t.db], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env: {} });
@@ -94,6 +96,24 @@ describe('hongbao-server audit verify', () => {
     const { exitCode, stdout } = await cli('audit', 'verify');
     expect(exitCode).toBe(0);
     expect(stdout).toBe(`Audit chain intact: 7 entries (#1–#7); head hash ${(await rows())[6].hash}.\n`);
+  });
+
+  it('says how many committed entries are still waiting to be linked, without linking them', async () => {
+    await history();
+    await t.app.hongbao.services.audit.settle(true);
+    // An entry as a PostgreSQL transaction leaves it before the chainer runs (the table exists on both stores).
+    await t.database.run(
+      `INSERT INTO audit_pending (id, at, type, actor_id, subject_id, account_ids, amount, data) VALUES ('au_waiting', ${START}, 'wallet.topup', NULL, 'x', '[]', 1, '{}')`,
+    );
+    await t.database.flush();
+    let stdout = '';
+    const { exitCode } = await runCli(['audit', 'verify', '--db', t.db], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => undefined }, env: {} });
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('Audit chain intact: 7 entries');
+    expect(stdout).toContain('1 committed entry is waiting to be linked into the chain (not checked yet).');
+    // verify reads; it does not write.
+    expect(await t.database.get('SELECT COUNT(*) AS n FROM audit_pending')).toEqual({ n: 1 });
+    await t.database.run("DELETE FROM audit_pending WHERE id = 'au_waiting'");
   });
 
   it('names an entry whose row was changed in the database file', async () => {

@@ -94,6 +94,11 @@ export class AuditStore {
       .run(columnsOf(rows, ['id', ...ENTRY_FIELDS]));
   }
 
+  /** How many entries wait to be chained (PostgreSQL; always 0 on SQLite, which chains as it appends). */
+  async pendingCount(): Promise<number> {
+    return Number(((await this.db.prepare('SELECT COUNT(*) AS n FROM audit_pending').get()) as { n: number }).n);
+  }
+
   /**
    * PostgreSQL: the oldest entries waiting to be chained, in the order they were made, and the
    * chain's head (as `head` reads it), in one read.
