@@ -20,10 +20,15 @@ afterEach(async () => {
 
 /** Runs the CLI in-process against the test app's database file. */
 async function cli(...argv: string[]) {
-  // The CLI opens the file on its own connection: everything committed so far must be there, and
-  // (PostgreSQL) linked into the chain, which the server's chainer does shortly after each commit.
-  await t.database.flush();
+  // (PostgreSQL) what was committed is linked into the chain, as the server's chainer does shortly after each commit.
   await t.app.hongbao.services.audit.settle(true);
+  return cliAsIs(...argv);
+}
+
+/** cli without linking the app's pending entries first. */
+async function cliAsIs(...argv: string[]) {
+  // The CLI opens the file on its own connection: everything committed so far must be there.
+  await t.database.flush();
   let stdout = '';
   let stderr = '';
   const { exitCode } = await runCli([...argv, '--db', t.db], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env: {} });
@@ -105,9 +110,7 @@ describe('hongbao-server audit verify', () => {
     await t.database.run(
       `INSERT INTO audit_pending (id, at, type, actor_id, subject_id, account_ids, amount, data) VALUES ('au_waiting', ${START}, 'wallet.topup', NULL, 'x', '[]', 1, '{}')`,
     );
-    await t.database.flush();
-    let stdout = '';
-    const { exitCode } = await runCli(['audit', 'verify', '--db', t.db], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => undefined }, env: {} });
+    const { exitCode, stdout } = await cliAsIs('audit', 'verify');
     expect(exitCode).toBe(0);
     expect(stdout).toContain('Audit chain intact: 7 entries');
     expect(stdout).toContain('1 committed entry is waiting to be linked into the chain (not checked yet).');

@@ -89,20 +89,22 @@ const parseTime = (value: string | undefined, field: string): number | undefined
  *
  * On SQLite (one writer) an entry is linked into the chain as it is appended. On PostgreSQL a
  * chain head shared by every transaction of every instance would make them all collide, so each
- * transaction only adds its entry to `audit_pending`, and right after the commit a chainer links
- * the pending entries in batches under an advisory lock (`settle`), CHAIN_DELAY_MS after a commit,
- * so that the commits in between share one run. The pending entry commits with
+ * transaction only adds its entry to `audit_pending`, and CHAIN_DELAY_MS after a commit a chainer
+ * links the pending entries in batches under an advisory lock (`settle`), one run for the commits
+ * in between. The pending entry commits with
  * its change, so nothing is lost when the process dies before the chainer runs (the next start
  * chains it); responses do not wait for the chainer, and reading, verifying or purging the trail
  * chains whatever is left first, so every reader sees every entry in the chain.
  */
 export class AuditLog {
   readonly store: AuditStore;
-  /** PostgreSQL chaining (see settle): whether this process committed entries since the last run began, and the runs. */
-  private unchained = false;
+  /**
+   * PostgreSQL chaining (see settle): the run due after this process's last commit with pending
+   * entries (set from that commit until a run begins, so it also says whether one is owed), and the runs.
+   */
+  private chainTimer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
-  private chainTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly ctx: ServiceContext) {
     this.store = new AuditStore(ctx.db);
@@ -134,10 +136,8 @@ export class AuditLog {
 
   /** PostgreSQL, after a commit that left pending entries: a chain run soon, shared by the commits until then. */
   private chainSoon(): void {
-    this.unchained = true;
     if (this.chainTimer) return;
     this.chainTimer = setTimeout(() => {
-      this.chainTimer = null;
       this.settle().catch(() => undefined); // the next settle or verify retries
     }, CHAIN_DELAY_MS);
     this.chainTimer.unref();
@@ -173,14 +173,13 @@ export class AuditLog {
    */
   settle(all = false): Promise<void> {
     if (this.ctx.db.dialect !== 'postgres') return Promise.resolve();
-    if (!all && !this.unchained) return this.running ?? Promise.resolve();
+    if (!all && !this.chainTimer) return this.running ?? Promise.resolve();
     if (this.queued) return this.queued;
     const queued = (this.running ?? Promise.resolve())
       .catch(() => undefined)
       .then(async () => {
         this.queued = null;
-        this.unchained = false;
-        // This run chains what the timer would have.
+        // This run chains what the timer was due to (a commit from now on sets a new one).
         if (this.chainTimer) clearTimeout(this.chainTimer);
         this.chainTimer = null;
         const running = this.chainAll();
