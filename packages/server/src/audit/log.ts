@@ -91,10 +91,10 @@ const parseTime = (value: string | undefined, field: string): number | undefined
  * chain head shared by every transaction of every instance would make them all collide, so each
  * transaction only adds its entry to `audit_pending`, and CHAIN_DELAY_MS after a commit a chainer
  * links the pending entries in batches under an advisory lock (`settle`), one run for the commits
- * in between. The pending entry commits with
- * its change, so nothing is lost when the process dies before the chainer runs (the next start
- * chains it); responses do not wait for the chainer, and reading, verifying or purging the trail
- * chains whatever is left first, so every reader sees every entry in the chain.
+ * in between. The pending entry commits with its change, so nothing is lost when the process dies
+ * before the chainer runs (the next start chains it); responses do not wait for the chainer, and
+ * reading, verifying or purging the trail chains whatever is left first, so every reader sees
+ * every entry in the chain.
  */
 export class AuditLog {
   readonly store: AuditStore;
