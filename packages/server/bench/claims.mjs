@@ -45,7 +45,11 @@
 //   BENCH_CEILINGS         0 skips the PostgreSQL ceiling runs (1)
 //   BENCH_MICRO_MS         milliseconds per in-process measurement (500)
 //   BENCH_LOG_LEVEL        the servers' log level, logged to stderr (error)
-//   BENCH_CPU_PROF=<dir>   write a V8 CPU profile of each server (open it in Chrome DevTools)
+//   BENCH_CPU_PROF=<dir>   write a V8 CPU profile of each measured server run, and of nothing else
+//                          (setup and checks left out): <store>-<scenario>-<conns>.cpuprofile,
+//                          to open in Chrome DevTools
+//   BENCH_STATS=1          print the server's counters over each measured run on stderr: its
+//                          database's transactions, commits and fsyncs, and its claim batches
 // The default run takes about 3 minutes on a 2-core machine (build included), most of it setup.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';

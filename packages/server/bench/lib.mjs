@@ -9,10 +9,14 @@ export function progress(text, { done = false } = {}) {
   else if (done) process.stderr.write(`${text}\n`);
 }
 
-/** Forks `script`, waits for it to report `{url}` over IPC and returns a handle that stops it. */
-export async function startChild(script, env = {}, execArgv = []) {
+/**
+ * Forks `script`, waits for it to report `{url}` over IPC and returns a handle that stops it.
+ * `counters`: the child answers 'stats' with its counters (hongbao-server.mjs), which
+ * BENCH_STATS=1 prints for each measured run.
+ */
+export async function startChild(script, env = {}, { counters = false } = {}) {
   // The child's stdout goes to our stderr: stdout is for the report.
-  const child = fork(script, [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 2, 'inherit', 'ipc'] });
+  const child = fork(script, [], { env: { ...process.env, ...env }, stdio: ['ignore', 2, 'inherit', 'ipc'] });
   const exited = once(child, 'exit');
   const [message] = await Promise.race([
     once(child, 'message'),
@@ -25,19 +29,28 @@ export async function startChild(script, env = {}, execArgv = []) {
     child,
     /** The child's CPU time so far (process.cpuUsage: user and system µs), asked over IPC. */
     async cpu() {
+      return (await this.ask('cpu')).cpu;
+    },
+    /** Sends `message` over IPC and resolves with the child's reply. */
+    async ask(message) {
       const reply = once(child, 'message');
-      child.send('cpu');
-      return (await reply)[0].cpu;
+      child.send(message);
+      return (await reply)[0];
     },
     /**
      * Runs `task` (a load run resolving to `{ ok }` or `{ statuses }`) and adds `cpuUs`: the child's
      * CPU time per answered request over the run. CPU time is steadier than throughput on a shared
      * machine: it counts the work a request costs, not the time it waited for a core.
      */
-    async measured(task, answered) {
+    async measured(task, answered, profileName = null) {
+      if (profileName) await this.ask({ profile: 'start' });
+      const counting = counters && process.env.BENCH_STATS;
+      const statsBefore = counting ? (await this.ask('stats')).stats : null;
       const before = await this.cpu();
       const run = await task();
       const after = await this.cpu();
+      if (counting) process.stderr.write(`  stats: ${JSON.stringify(delta(statsBefore, (await this.ask('stats')).stats))}\n`);
+      if (profileName) await this.ask({ profile: 'stop', name: profileName });
       const spent = after.user + after.system - before.user - before.system;
       const count = answered(run);
       return { ...run, cpuUs: count > 0 ? spent / count : null };
@@ -173,3 +186,8 @@ export async function settled(read, { intervalMs = 150, timeoutMs = 10_000 } = {
 
 /** Display names of the stores. */
 export const STORE_NAMES = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+
+/** after − before, key by key, for nested objects of counters. */
+function delta(before, after) {
+  return Object.fromEntries(Object.entries(after).map(([key, value]) => [key, typeof value === 'object' ? delta(before[key] ?? {}, value) : value - (before[key] ?? 0)]));
+}

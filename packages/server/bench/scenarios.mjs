@@ -73,12 +73,14 @@ export async function benchStore(store, settings) {
   try {
     database = await freshDatabase(store, pgServer);
     process.stderr.write(`\n${name}: ${store === 'sqlite' ? `WAL, synchronous=${sqliteSynchronous}` : `pool of ${pgPoolSize} connections`}, ${database.shown}\n`);
-    const profile = cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', cpuProfile, '--cpu-prof-name', `hongbao-${store}.cpuprofile`] : [];
-    server = await startChild(
-      join(here, 'hongbao-server.mjs'),
-      { BENCH_DB: database.db, BENCH_SQLITE_SYNCHRONOUS: sqliteSynchronous, BENCH_PG_POOL: String(pgPoolSize) },
-      profile,
-    );
+    server = await startChild(join(here, 'hongbao-server.mjs'), {
+      BENCH_DB: database.db,
+      BENCH_SQLITE_SYNCHRONOUS: sqliteSynchronous,
+      BENCH_PG_POOL: String(pgPoolSize),
+      BENCH_CPU_PROF: cpuProfile ?? '',
+    }, { counters: true });
+    /** With BENCH_CPU_PROF: the file name of a run's profile, e.g. sqlite-hot-50. */
+    const profileName = (scenario, conns) => (cpuProfile ? `${store}-${scenario}-${conns}` : null);
     checker = openDatabase({ db: database.db, sqliteSynchronous, pgPoolSize: 2 });
     outcome.engine = await engineVersion(store, checker);
     const api = new Api(server.url, users);
@@ -90,7 +92,7 @@ export async function benchStore(store, settings) {
     /** Runs one claim scenario, then checks the database: stored claims against 201s, and the invariants. */
     const claimRun = async (scenario, label, conns, duration, plan) => {
       const before = await countClaims();
-      const run = await server.measured(() => drive(server.url, `${name} ${label}, ${conns} connections`, conns, duration, 201, plan), (r) => r.ok);
+      const run = await server.measured(() => drive(server.url, `${name} ${label}, ${conns} connections`, conns, duration, 201, plan), (r) => r.ok, profileName(scenario, conns));
       plan.used?.(run.sent);
       const stored = (await settled(countClaims)) - before;
       const started = Date.now();
@@ -115,7 +117,7 @@ export async function benchStore(store, settings) {
       scenario,
       label,
       connections: mainConnections,
-      ...(await server.measured(() => drive(server.url, `${name} ${label}, ${mainConnections} connections`, mainConnections, seconds, status, plan), (r) => r.ok)),
+      ...(await server.measured(() => drive(server.url, `${name} ${label}, ${mainConnections} connections`, mainConnections, seconds, status, plan), (r) => r.ok, profileName(scenario, mainConnections))),
     });
     const expected = (duration) => Math.ceil((best ? Math.max(best, FIRST_GUESS[store] / 2) : FIRST_GUESS[store]) * duration * MARGIN);
 
