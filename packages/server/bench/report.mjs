@@ -172,7 +172,7 @@ function setupLines(data) {
   return data.stores
     .filter((o) => o.setup)
     .map((o) => {
-      const { users, merchants, hotPackets, spreadPackets, collectCodes, timings: t } = o.setup;
+      const { users, merchants, hotPackets, spreadPackets, collectCodes, blacklist, timings: t } = o.setup;
       const rate = (n, seconds) => (seconds > 0 ? ` (${fmt(n / seconds)}/s)` : '');
       const parts = [
         `${fmt(users)} logins in ${fmt(t.logins ?? 0, 1)} s${rate(users, t.logins)}`,
@@ -180,6 +180,7 @@ function setupLines(data) {
         hotPackets ? `${fmt(hotPackets)} hot packets of ${fmt(users)} shares at ${fmt(((t.hotPackets ?? 0) * 1000) / hotPackets)} ms each` : '',
         spreadPackets ? `${fmt(spreadPackets)} spread packets in ${fmt(t.spreadPackets ?? 0, 1)} s` : '',
         `${fmt(merchants)} enterprise merchants`,
+        blacklist ? `${fmt(blacklist)} blacklist entries (none of them the bench's users)` : '',
       ];
       return `${STORE_NAMES[o.store]}: ${parts.filter(Boolean).join(', ')}`;
     });

@@ -62,6 +62,9 @@ async function freshDatabase(store, pgServer) {
  * `violations` lists every failed check (any fails the bench) and `kept` names the database kept
  * for inspection when there are some.
  */
+/** Blacklist entries in every bench database (Api.seedBlacklist). */
+const BLACKLIST_ENTRIES = 10_000;
+
 export async function benchStore(store, settings) {
   const { seconds, warmup, connections, mainConnections, users, sqliteSynchronous, pgServer, pgPoolSize, cpuProfile, scenarios } = settings;
   const name = STORE_NAMES[store];
@@ -85,6 +88,7 @@ export async function benchStore(store, settings) {
     outcome.engine = await engineVersion(store, checker);
     const api = new Api(server.url, users);
     await api.setup();
+    await api.seedBlacklist(checker, BLACKLIST_ENTRIES);
     outcome.setup = api.summary();
 
     const countClaims = async () => Number((await checker.get('SELECT COUNT(*) AS n FROM claims')).n);
@@ -250,10 +254,34 @@ class Api {
     this.collectCodes = [];
     this.spreadPackets = 0;
     this.timings = {};
+    this.blacklist = 0;
   }
 
   summary() {
-    return { users: this.tokens.length, merchants: this.merchants.length, hotPackets: this.hotPackets.length, spreadPackets: this.spreadPackets, collectCodes: this.collectCodes.length, timings: this.timings };
+    return {
+      users: this.tokens.length,
+      merchants: this.merchants.length,
+      hotPackets: this.hotPackets.length,
+      spreadPackets: this.spreadPackets,
+      collectCodes: this.collectCodes.length,
+      blacklist: this.blacklist,
+      timings: this.timings,
+    };
+  }
+
+  /**
+   * A live platform's blacklist: `entries` accounts and devices, none of them the bench's, written
+   * straight to the database. Every claim is screened against it, which must stay an index search.
+   */
+  async seedBlacklist(database, entries) {
+    await database
+      .prepare(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+         INSERT INTO blacklist (id, kind, value, reason, created_at)
+         SELECT 'bench-bl-' || i, CASE WHEN i % 2 = 0 THEN 'account' ELSE 'device' END, 'bench-listed-' || i, 'bench', ? FROM n`,
+      )
+      .run(entries, Date.now());
+    this.blacklist = entries;
   }
 
   signed(merchant, method, path, body) {

@@ -1,5 +1,7 @@
 import { ManualClock } from '../src/clock';
 import { DEFAULT_CONFIG, type Config } from '../src/config';
+import type { SqliteDatabase } from '../src/store/database';
+import { SQLITE_STANDINGS_SQL } from '../src/store/risk';
 import { createTestApp, type TestApp } from '../src/testing/harness';
 import { call, createCollectCode, pay, snapshot, type Caller } from './helpers/codes';
 
@@ -261,6 +263,40 @@ describe('standing: the blacklist and restrictions in one read', () => {
     const packetId = await packetFor(2);
     await expectRefused(() => claim(bob.token, packetId, 'farm-9'), 'RISK_BLOCKED', 'blacklist');
     await expectRefused(() => claim(bob.token, packetId), 'RISK_BLOCKED', 'rule-r-all');
+  });
+});
+
+describe('standing beside a long blacklist', () => {
+  it('finds the account’s and the device’s entries among thousands, each by an index search', async () => {
+    await start();
+    const bob = await t.login('bob');
+    const now = clock.now();
+    // 4,000 active entries, half accounts and half devices, and one removed entry for bob.
+    await t.database.tx(async () => {
+      await t.database
+        .prepare(
+          `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000)
+           INSERT INTO blacklist (id, kind, value, reason, created_at)
+           SELECT 'bl-' || i, CASE WHEN i % 2 = 0 THEN 'account' ELSE 'device' END, 'listed-' || i, 'reason ' || i, ? FROM n`,
+        )
+        .run(now);
+      await t.database
+        .prepare("INSERT INTO blacklist (id, kind, value, reason, created_at, removed_at) VALUES ('bl-removed', 'account', ?, 'lifted', ?, ?)")
+        .run(bob.userId, now, now);
+    });
+    const { risk } = t.app.hongbao.services;
+    const standing = (account: string, device: string | null) => risk.store.standing(account, device, 'all', now);
+    expect((await standing(bob.userId, null)).blacklisted).toBeNull();
+    expect((await standing(bob.userId, 'listed-3001')).blacklisted).toEqual({ kind: 'device', reason: 'reason 3001' });
+    expect((await standing('listed-2000', 'clean-phone')).blacklisted).toEqual({ kind: 'account', reason: 'reason 2000' });
+    expect((await standing('listed-4000', 'listed-1')).blacklisted).toMatchObject({ kind: expect.stringMatching(/^(account|device)$/) });
+    expect((await standing('listed-3001', 'listed-2000')).blacklisted).toBeNull(); // each kind names its own subjects
+    if (t.database.dialect === 'sqlite') {
+      // The plan behind those answers: no step reads the blacklist from end to end.
+      const plan = (t.database as SqliteDatabase).connection.prepare(`EXPLAIN QUERY PLAN ${SQLITE_STANDINGS_SQL}`).all({ subjects: '[]', now, scope: 'all' }) as Array<{ detail: string }>;
+      const blacklistSteps = plan.map((step) => step.detail).filter((detail) => / blacklist /.test(`${detail} `));
+      expect(blacklistSteps).toEqual(['SEARCH blacklist USING INDEX blacklist_active (kind=? AND value=?)', 'SEARCH blacklist USING INDEX blacklist_active (kind=? AND value=?)']);
+    }
   });
 });
 
