@@ -19,17 +19,18 @@ export interface SignedRequest {
 /** Sessions (dev login), merchant app credentials and request signatures. */
 export class AuthService {
   /**
-   * PostgreSQL: the session lookups of requests that arrive in one turn of the event loop, in one
-   * read (a hot packet's claimers each bring a token). Nothing is cached between turns, so a
-   * logout or an expiry takes effect on the next request.
+   * The session lookups of requests that arrive in one turn of the event loop, in one read (a hot
+   * packet's claimers each bring a token): one round trip on PostgreSQL, one statement on SQLite.
+   * Nothing is cached between turns, so a logout or an expiry takes effect on the next request.
    */
   private readonly sessions;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.sessions =
-      ctx.db.dialect === 'postgres'
-        ? new DataLoader((hashes: readonly string[]) => ctx.stores.accounts.sessions(hashes), { cache: false, maxBatchSize: 256, batchScheduleFn: (run) => setImmediate(run) })
-        : null;
+    this.sessions = new DataLoader((hashes: readonly string[]) => ctx.stores.accounts.sessions(hashes), {
+      cache: false,
+      maxBatchSize: 256,
+      batchScheduleFn: (run) => setImmediate(run),
+    });
   }
 
   /** Logs a user in. `dev` works in development mode only; other providers plug in later. */
@@ -72,7 +73,7 @@ export class AuthService {
   /** The actor behind a bearer session token; UNAUTHENTICATED when unknown or expired. */
   async authenticateSession(token: string): Promise<Actor> {
     const hash = sha256Hex(token);
-    const session = this.sessions && !this.ctx.db.inTransaction ? await this.sessions.load(hash) : await this.ctx.stores.accounts.session(hash);
+    const session = !this.ctx.db.inTransaction ? await this.sessions.load(hash) : await this.ctx.stores.accounts.session(hash);
     if (!session || session.expiresAt <= this.ctx.clock.now()) fail('UNAUTHENTICATED', 'The session token is unknown or has expired; log in again.');
     return { account: session!.account, via: 'session', appId: null, deviceId: session!.deviceId };
   }

@@ -46,12 +46,18 @@ function sessionOf({ session_expires_at: expiresAt, session_device_id: deviceId,
 export class AccountStore {
   private readonly byIdStmt;
   private readonly sessionStmt;
+  private readonly sessionsStmt;
   constructor(private readonly db: Database) {
     this.byIdStmt = db.prepare('SELECT * FROM accounts WHERE id = ?');
     // Every session-authenticated request reads this: the session and its account in one statement.
     this.sessionStmt = db.prepare(
       'SELECT a.*, s.expires_at AS session_expires_at, s.device_id AS session_device_id FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?',
     );
+    const columns = 's.token_hash AS session_token_hash, a.*, s.expires_at AS session_expires_at, s.device_id AS session_device_id';
+    this.sessionsStmt =
+      db.dialect === 'postgres'
+        ? db.prepare(`SELECT ${columns} FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ANY(CAST(@hashes AS TEXT[]))`)
+        : db.prepare(`SELECT ${columns} FROM json_each(@hashes) h JOIN sessions s ON s.token_hash = h.value JOIN accounts a ON a.id = s.account_id`);
   }
 
   async insert(row: AccountRow): Promise<void> {
@@ -85,14 +91,11 @@ export class AccountStore {
       .run(row);
   }
 
-  /** PostgreSQL: `session` for many tokens in one read; in their order, undefined for each unknown one. */
+  /** `session` for many tokens in one read; in their order, undefined for each unknown one. */
   async sessions(tokenHashes: readonly string[]): Promise<Array<SessionOfAccount | undefined>> {
-    const rows = (await this.db
-      .prepare(
-        `SELECT s.token_hash AS session_token_hash, a.*, s.expires_at AS session_expires_at, s.device_id AS session_device_id
-         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ANY(CAST(@hashes AS TEXT[]))`,
-      )
-      .all({ hashes: tokenHashes })) as Array<SessionColumns & { session_token_hash: string }>;
+    const rows = (await this.sessionsStmt.all({ hashes: this.db.dialect === 'postgres' ? tokenHashes : JSON.stringify(tokenHashes) })) as Array<
+      SessionColumns & { session_token_hash: string }
+    >;
     const found = new Map(rows.map(({ session_token_hash: hash, ...row }) => [hash, sessionOf(row)]));
     return tokenHashes.map((hash) => found.get(hash));
   }
