@@ -36,6 +36,7 @@ export interface SessionOfAccount {
 }
 
 /** The session columns read beside an account's (`a.*`) by session and sessions. */
+const SESSION_COLUMNS = 'a.*, s.expires_at AS session_expires_at, s.device_id AS session_device_id';
 type SessionColumns = AccountRow & { session_expires_at: number; session_device_id: string | null };
 
 function sessionOf({ session_expires_at: expiresAt, session_device_id: deviceId, ...account }: SessionColumns): SessionOfAccount {
@@ -49,15 +50,15 @@ export class AccountStore {
   private readonly sessionsStmt;
   constructor(private readonly db: Database) {
     this.byIdStmt = db.prepare('SELECT * FROM accounts WHERE id = ?');
-    // Every session-authenticated request reads this: the session and its account in one statement.
-    this.sessionStmt = db.prepare(
-      'SELECT a.*, s.expires_at AS session_expires_at, s.device_id AS session_device_id FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?',
-    );
-    const columns = 's.token_hash AS session_token_hash, a.*, s.expires_at AS session_expires_at, s.device_id AS session_device_id';
+    // Every session-authenticated request reads a session and its account in one statement: the
+    // tokens of one turn together (sessions), or one alone inside a transaction (session).
+    const joined = 'sessions s JOIN accounts a ON a.id = s.account_id';
+    this.sessionStmt = db.prepare(`SELECT ${SESSION_COLUMNS} FROM ${joined} WHERE s.token_hash = ?`);
+    const many = `SELECT s.token_hash AS session_token_hash, ${SESSION_COLUMNS}`;
     this.sessionsStmt =
       db.dialect === 'postgres'
-        ? db.prepare(`SELECT ${columns} FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ANY(CAST(@hashes AS TEXT[]))`)
-        : db.prepare(`SELECT ${columns} FROM json_each(@hashes) h JOIN sessions s ON s.token_hash = h.value JOIN accounts a ON a.id = s.account_id`);
+        ? db.prepare(`${many} FROM ${joined} WHERE s.token_hash = ANY(CAST(@hashes AS TEXT[]))`)
+        : db.prepare(`${many} FROM ${joined} WHERE s.token_hash IN (SELECT value FROM json_each(@hashes))`);
   }
 
   async insert(row: AccountRow): Promise<void> {
@@ -93,9 +94,8 @@ export class AccountStore {
 
   /** `session` for many tokens in one read; in their order, undefined for each unknown one. */
   async sessions(tokenHashes: readonly string[]): Promise<Array<SessionOfAccount | undefined>> {
-    const rows = (await this.sessionsStmt.all({ hashes: this.db.dialect === 'postgres' ? tokenHashes : JSON.stringify(tokenHashes) })) as Array<
-      SessionColumns & { session_token_hash: string }
-    >;
+    const hashes = this.db.dialect === 'postgres' ? tokenHashes : JSON.stringify(tokenHashes);
+    const rows = (await this.sessionsStmt.all({ hashes })) as Array<SessionColumns & { session_token_hash: string }>;
     const found = new Map(rows.map(({ session_token_hash: hash, ...row }) => [hash, sessionOf(row)]));
     return tokenHashes.map((hash) => found.get(hash));
   }
