@@ -26,7 +26,11 @@
 //   4. With PostgreSQL among the stores (and BENCH_CEILINGS not 0): what PostgreSQL alone does
 //      with the claim statement, under pgbench, with no Node in the way (ceilings.mjs): the
 //      ceiling the server's PostgreSQL figures are to be read against.
-//   5. The report on stdout, results/summary.md and results/throughput.svg (overwritten each run).
+//   5. Where the CPU went over the baseline and each claim run, per answered request (from /proc,
+//      Linux): the server process, every PostgreSQL process, the load generator (this process),
+//      the rest of the machine, and the share of the cores busy: whether a run was bound by the
+//      machine's CPU or by something else (one thread, a lock, round trips).
+//   6. The report on stdout, results/summary.md and results/throughput.svg (overwritten each run).
 //
 // Settings (environment):
 //   BENCH_SECONDS          seconds per measured run (5)
@@ -108,7 +112,7 @@ async function measureBaseline(counts) {
         (run) => run.statusCodeStats['200']?.count ?? 0,
       );
       const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count]));
-      baseline.set(conns, { rate: (statuses['200'] ?? 0) / result.duration, p50: result.latency.p50, p99: result.latency.p99, statuses, errors: result.errors, cpuUs: result.cpuUs });
+      baseline.set(conns, { rate: (statuses['200'] ?? 0) / result.duration, p50: result.latency.p50, p99: result.latency.p99, statuses, errors: result.errors, cpuUs: result.cpuUs, loadUs: result.loadUs, machineUs: result.machineUs, busy: result.busy });
     }
   } finally {
     await hello.stop();

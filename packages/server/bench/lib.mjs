@@ -2,6 +2,50 @@
 import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Linux's clock ticks (USER_HZ) in /proc, in µs: 100 ticks a second on every kernel the bench meets. */
+const TICK_US = 10_000;
+
+/**
+ * Where the machine's CPU time has gone so far, from /proc (Linux): `busyUs` all cores' non-idle
+ * time, `totalUs` all cores' time, `postgresUs` that of every PostgreSQL process (backends, WAL
+ * writer, checkpointer…). Null elsewhere.
+ */
+export function machineCpu() {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+    const [user, nice, system, idle, iowait, irq, softirq, steal = 0] = fields.map(Number);
+    let postgres = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // gone meanwhile
+      }
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!name.startsWith('postgres')) continue;
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      postgres += Number(rest[11]) + Number(rest[12]); // utime, stime
+    }
+    const busy = user + nice + system + irq + softirq;
+    return { busyUs: busy * TICK_US, totalUs: (busy + idle + iowait + steal) * TICK_US, postgresUs: postgres * TICK_US };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time per answered request over a run: this process's (the load generator's), PostgreSQL's and the whole machine's. */
+function cpuShares(before, after, count) {
+  const own = after.own.user + after.own.system - before.own.user - before.own.system;
+  const per = (value) => (count > 0 ? value / count : null);
+  if (!before.machine || !after.machine) return { loadUs: per(own), postgresUs: null, machineUs: null, busy: null };
+  const busy = after.machine.busyUs - before.machine.busyUs;
+  const total = after.machine.totalUs - before.machine.totalUs;
+  return { loadUs: per(own), postgresUs: per(after.machine.postgresUs - before.machine.postgresUs), machineUs: per(busy), busy: total > 0 ? busy / total : null };
+}
 
 /** Writes a line that rewrites itself on a terminal (stderr), and a plain line elsewhere. */
 export function progress(text, { done = false } = {}) {
@@ -40,20 +84,24 @@ export async function startChild(script, env = {}, { counters = false } = {}) {
     /**
      * Runs `task` (a load run resolving to `{ ok }` or `{ statuses }`) and adds `cpuUs`: the child's
      * CPU time per answered request over the run. CPU time is steadier than throughput on a shared
-     * machine: it counts the work a request costs, not the time it waited for a core.
+     * machine: it counts the work a request costs, not the time it waited for a core. Beside it,
+     * per answered request too: `loadUs` this process's (autocannon's), `postgresUs` PostgreSQL's
+     * processes', `machineUs` all cores' busy time, and `busy` the share of the machine in use.
      */
     async measured(task, answered, profileName = null) {
       if (profileName) await this.ask({ profile: 'start' });
       const counting = counters && process.env.BENCH_STATS;
       const statsBefore = counting ? (await this.ask('stats')).stats : null;
       const before = await this.cpu();
+      const around = { own: process.cpuUsage(), machine: machineCpu() };
       const run = await task();
+      const finished = { own: process.cpuUsage(), machine: machineCpu() };
       const after = await this.cpu();
       if (counting) process.stderr.write(`  stats: ${JSON.stringify(delta(statsBefore, (await this.ask('stats')).stats))}\n`);
       if (profileName) await this.ask({ profile: 'stop', name: profileName });
       const spent = after.user + after.system - before.user - before.system;
       const count = answered(run);
-      return { ...run, cpuUs: count > 0 ? spent / count : null };
+      return { ...run, cpuUs: count > 0 ? spent / count : null, ...cpuShares(around, finished, count) };
     },
     /** Asks the child to shut down gracefully (SIGTERM) and resolves with its exit code. */
     async stop() {

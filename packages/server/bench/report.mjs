@@ -121,6 +121,28 @@ const httpCells = (row) => [
   row.target,
 ];
 
+/**
+ * Where the machine's CPU time went, per answered request, for the baseline and the claim runs:
+ * the server, PostgreSQL's processes, the load generator (autocannon, in the bench's process), and
+ * the rest of the machine (the kernel's own threads, other work); and how busy the cores were.
+ */
+const CPU_HEADER = ['Run', 'Conns', 'Per second', 'Server µs', 'PostgreSQL µs', 'Load generator µs', 'Rest µs', 'Machine µs', 'Cores busy'];
+const CPU_ALIGN = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'];
+function cpuRows(data) {
+  const row = (name, connections, run, postgres) => {
+    const known = [run.cpuUs, postgres ? run.postgresUs : 0, run.loadUs];
+    const rest = run.machineUs != null && known.every((v) => v != null) ? Math.max(0, run.machineUs - known.reduce((a, b) => a + b, 0)) : null;
+    return [name, String(connections), fmt(run.rate), orDash(run.cpuUs), postgres ? orDash(run.postgresUs) : '–', orDash(run.loadUs), orDash(rest), orDash(run.machineUs), run.busy == null ? '–' : `${fmt(run.busy * 100)}%`];
+  };
+  const rows = [...data.baseline].map(([connections, base]) => row('baseline: raw node:http hello', connections, base, false));
+  for (const outcome of data.stores) {
+    for (const run of outcome.runs) if (run.scenario === 'hot' || run.scenario === 'spread') rows.push(row(`${STORE_NAMES[run.store]}: ${run.label}`, run.connections, run, run.store === 'postgres'));
+  }
+  return rows;
+}
+const CPU_NOTE =
+  'CPU time per answered request over each run, from /proc: the server process; every PostgreSQL process (backends, WAL writer, checkpointer); the load generator (autocannon, in the bench’s own process); the rest (the kernel’s threads, anything else on the machine); all cores together; and the share of the cores busy. A run with its cores near 100% busy is bound by the machine’s CPU: at 10,000 claims/s two cores leave 200 µs a claim for all of it.';
+
 const SPLIT_HEADER = ['Split', 'Total', 'Shares', 'Splits/s', 'µs per split'];
 const SPLIT_ALIGN = ['l', 'r', 'r', 'r', 'r'];
 const splitCells = (s) => [s.algorithm, `${fmt(s.total)} fen`, fmt(s.count), fmt(s.perSecond), fmt(1e6 / s.perSecond, 1)];
@@ -223,6 +245,9 @@ export function terminalReport(data) {
     '  server CPU µs = the server process\'s CPU time per such response; CPU × baseline = that against the node:http server\'s)',
     ...table(HTTP_HEADER, httpRows(data).map(httpCells), HTTP_ALIGN),
     '',
+    'Where the CPU went (claims; µs per answered request)',
+    ...table(CPU_HEADER, cpuRows(data), CPU_ALIGN),
+    '',
     'In process: split algorithms (dist/domain/split.js, CSPRNG source)',
     ...table(SPLIT_HEADER, data.splits.map(splitCells), SPLIT_ALIGN),
     '',
@@ -275,6 +300,12 @@ export function markdownSummary(data) {
     'Per second counts responses with the expected status (201 for claims and issued codes, 200 for reads, refreshes and resolves). ÷ baseline: against the raw `node:http` hello server at the same connection count, in the same run. Server CPU µs: the server process\'s CPU time (user and system) over the run, per such response; it counts what a request costs rather than how long it waited for a core, so it moves less than throughput on a shared machine. CPU × baseline: that against the `node:http` server\'s at the same connections.',
     '',
     ...markdownTable(HTTP_HEADER, httpRows(data).map(httpCells), HTTP_ALIGN),
+    '',
+    '## Where the CPU went',
+    '',
+    CPU_NOTE,
+    '',
+    ...markdownTable(CPU_HEADER, cpuRows(data), CPU_ALIGN),
     '',
     '## In process',
     '',
