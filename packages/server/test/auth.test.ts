@@ -22,6 +22,27 @@ describe('sessions', () => {
     expect(second.token).not.toBe(first.token);
   });
 
+  it('gives first logins of one openid racing each other one account, and each its own working session', async () => {
+    const retries = t.database.stats.retries;
+    const logins = await Promise.all(Array.from({ length: 8 }, () => t.login('o_racing')));
+    expect(t.database.stats.retries - retries).toBe(0);
+    expect(new Set(logins.map((login) => login.userId)).size).toBe(1);
+    expect(new Set(logins.map((login) => login.token)).size).toBe(8);
+    const me = await Promise.all(logins.map((login) => t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${login.token}` } })));
+    expect(me.map((res) => res.json().user.id)).toEqual(logins.map((login) => login.userId));
+    expect(Number((await t.database.get<{ n: number }>("SELECT COUNT(*) AS n FROM accounts WHERE openid = 'o_racing'"))!.n)).toBe(1);
+  });
+
+  it('logs in a crowd of new users at once, each with an account of their own, none of the logins run twice', async () => {
+    const openids = Array.from({ length: 40 }, (_, i) => `o_crowd_${i}`);
+    const retries = t.database.stats.retries;
+    const logins = await Promise.all(openids.map((openid) => t.login(openid)));
+    expect(t.database.stats.retries - retries).toBe(0);
+    expect(new Set(logins.map((login) => login.userId)).size).toBe(40);
+    const rows = await t.database.all<{ openid: string; id: string }>("SELECT openid, id FROM accounts WHERE openid LIKE 'o_crowd_%' ORDER BY id");
+    expect(new Map(rows.map((row) => [row.openid, row.id]))).toEqual(new Map(openids.map((openid, i) => [openid, logins[i].userId])));
+  });
+
   it('rejects an unknown session token with UNAUTHENTICATED', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: 'Bearer hbs_nope' } });
     expect(res.statusCode).toBe(401);

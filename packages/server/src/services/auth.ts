@@ -39,11 +39,15 @@ export class AuthService {
     if (this.ctx.config.mode !== 'development') fail('VALIDATION_FAILED', 'The dev login exists in development mode only.', { field: 'provider' });
     if (!body.openid) fail('VALIDATION_FAILED', 'openid is required for the dev login.', { field: 'openid' });
     const now = this.ctx.clock.now();
+    // READ COMMITTED: a first login inserts its account unless the openid's is there by then (see
+    // insertUnlessOpenidTaken), so logins of one openid racing each other find one account, and
+    // logins of different openids never fail each other (under SERIALIZABLE their reads and
+    // inserts on the openid index did, and ran again: ~3 attempts a login in a crowd of them).
     return this.ctx.db.tx(async () => {
       const { accounts } = this.ctx.stores;
       let account = await accounts.byOpenid(body.openid!);
       if (!account) {
-        account = {
+        const fresh = {
           id: newId('acc'),
           kind: 'user',
           name: body.name ?? body.openid!,
@@ -56,8 +60,10 @@ export class AuthService {
           single_limit: null,
           daily_limit: null,
           created_at: now,
-        };
-        await accounts.insert(account);
+        } satisfies AccountRow;
+        account = (await accounts.insertUnlessOpenidTaken(fresh)) ? fresh : await accounts.byOpenid(body.openid!);
+        // Never: the insert found the openid taken, so the row is there to read.
+        if (!account) throw new Error(`login: no account for openid ${body.openid} after its insert was refused`);
       } else if (body.region !== undefined && body.region !== account.region) {
         await accounts.updateProfile(account.id, { region: body.region });
         account = { ...account, region: body.region };
@@ -67,7 +73,7 @@ export class AuthService {
       await accounts.insertSession({ token_hash: sha256Hex(token), account_id: account.id, device_id: body.deviceId ?? null, expires_at: expiresAt, created_at: now });
       await this.ctx.events.emit({ type: 'session.created', actorId: account.id, subjectId: account.id, accountIds: [account.id], amount: 0, data: { provider: body.provider, deviceId: body.deviceId ?? null }, at: now });
       return { token, expiresAt, account };
-    });
+    }, { isolation: 'read committed' });
   }
 
   /** The actor behind a bearer session token; UNAUTHENTICATED when unknown or expired. */

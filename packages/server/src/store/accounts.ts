@@ -44,6 +44,9 @@ function sessionOf({ session_expires_at: expiresAt, session_device_id: deviceId,
 }
 
 /** SQL for accounts, sessions, merchant app credentials and request nonces. */
+const INSERT_ACCOUNT = `INSERT INTO accounts (id, kind, name, tier, role, openid, region, fee_rate_bps, code_ttl_seconds, single_limit, daily_limit, created_at)
+  VALUES (@id, @kind, @name, @tier, @role, @openid, @region, @fee_rate_bps, @code_ttl_seconds, @single_limit, @daily_limit, @created_at)`;
+
 export class AccountStore {
   private readonly byIdStmt;
   private readonly sessionStmt;
@@ -62,12 +65,16 @@ export class AccountStore {
   }
 
   async insert(row: AccountRow): Promise<void> {
-    await this.db
-      .prepare(
-        `INSERT INTO accounts (id, kind, name, tier, role, openid, region, fee_rate_bps, code_ttl_seconds, single_limit, daily_limit, created_at)
-         VALUES (@id, @kind, @name, @tier, @role, @openid, @region, @fee_rate_bps, @code_ttl_seconds, @single_limit, @daily_limit, @created_at)`,
-      )
-      .run(row);
+    await this.db.prepare(INSERT_ACCOUNT).run(row);
+  }
+
+  /**
+   * Inserts a user account unless one with its openid exists already (committed, or being
+   * inserted by a transaction that then commits: the insert waits for it). Resolves to whether
+   * this row went in.
+   */
+  async insertUnlessOpenidTaken(row: AccountRow & { openid: string }): Promise<boolean> {
+    return (await this.db.prepare(`${INSERT_ACCOUNT} ON CONFLICT (openid) DO NOTHING`).run(row)).changes === 1;
   }
 
   async byId(id: string): Promise<AccountRow | undefined> {
