@@ -43,10 +43,11 @@ function sessionOf({ session_expires_at: expiresAt, session_device_id: deviceId,
   return { account, expiresAt: Number(expiresAt), deviceId };
 }
 
-/** SQL for accounts, sessions, merchant app credentials and request nonces. */
+/** An account row's insert, alone (insert) or unless its openid is taken (insertUnlessOpenidTaken). */
 const INSERT_ACCOUNT = `INSERT INTO accounts (id, kind, name, tier, role, openid, region, fee_rate_bps, code_ttl_seconds, single_limit, daily_limit, created_at)
   VALUES (@id, @kind, @name, @tier, @role, @openid, @region, @fee_rate_bps, @code_ttl_seconds, @single_limit, @daily_limit, @created_at)`;
 
+/** SQL for accounts, sessions, merchant app credentials and request nonces. */
 export class AccountStore {
   private readonly byIdStmt;
   private readonly sessionStmt;
