@@ -26,11 +26,16 @@
 //   4. With PostgreSQL among the stores (and BENCH_CEILINGS not 0): what PostgreSQL alone does
 //      with the claim statement, under pgbench, with no Node in the way (ceilings.mjs): the
 //      ceiling the server's PostgreSQL figures are to be read against.
-//   5. Where the CPU went over the baseline and each claim run, per answered request (from /proc,
+//   5. With BENCH_CEILINGS not 0, for each store: the claim without HTTP (without-http.mjs) — the
+//      server's own services in a process of their own, no sockets, no Fastify, no load generator,
+//      claimers in a loop at each connection count and at 200 (session lookup, claim, response
+//      body, commit and fsync): what the claim path alone does on this machine, the ceiling of
+//      every HTTP figure, beside the hot-packet HTTP run at the same count.
+//   6. Where the CPU went over the baseline and each claim run, per answered request (from /proc,
 //      Linux): the server process, every PostgreSQL process, the load generator (this process),
 //      the rest of the machine, and the share of the cores busy: whether a run was bound by the
 //      machine's CPU or by something else (one thread, a lock, round trips).
-//   6. The report on stdout, results/summary.md and results/throughput.svg (overwritten each run).
+//   7. The report on stdout, results/summary.md and results/throughput.svg (overwritten each run).
 //
 // Settings (environment):
 //   BENCH_SECONDS          seconds per measured run (5)
@@ -46,7 +51,7 @@
 //                          (postgres://postgres@127.0.0.1:5432/postgres)
 //   BENCH_PG_POOL          the server's PostgreSQL connections (the server default, 16)
 //   BENCH_SQLITE_SYNCHRONOUS  FULL (default, fsync-durable) or NORMAL (the SQLite target is judged on FULL only)
-//   BENCH_CEILINGS         0 skips the PostgreSQL ceiling runs (1)
+//   BENCH_CEILINGS         0 skips the ceiling runs: PostgreSQL alone, and the claim without HTTP (1)
 //   BENCH_MICRO_MS         milliseconds per in-process measurement (500)
 //   BENCH_LOG_LEVEL        the servers' log level, logged to stderr (error)
 //   BENCH_CPU_PROF=<dir>   write a V8 CPU profile of each measured server run, and of nothing else
@@ -63,10 +68,13 @@ import { codecRates, splitRates } from './micro.mjs';
 import { chartSeries, duration, markdownSummary, terminalReport, throughputSvg } from './report.mjs';
 import { postgresCeilings } from './ceilings.mjs';
 import { benchStore } from './scenarios.mjs';
+import { withoutHttp } from './without-http.mjs';
 import { STORE_NAMES, choiceSetting, fmt, listSetting, load, setting, startChild } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const started = Date.now();
+/** The most claimers of the claim-without-HTTP runs, beside the connection counts: how far batching goes. */
+const WITHOUT_HTTP_MOST = 200;
 
 /** The settings from the environment (see the header); a bad value stops the bench before it starts. */
 function readSettings() {
@@ -129,6 +137,11 @@ try {
   const stores = [];
   for (const store of settings.stores) stores.push(await benchStore(store, settings));
   const ceilings = settings.ceilings && settings.stores.includes('postgres') ? await postgresCeilings(settings) : null;
+  const withoutHttpRuns = [];
+  if (settings.ceilings) {
+    process.stderr.write(`\nThe claim without HTTP: the server's services alone, in a process of their own\n`);
+    for (const store of settings.stores) withoutHttpRuns.push(await withoutHttp(store, [...new Set([...connections, WITHOUT_HTTP_MOST])].sort((a, b) => a - b), settings));
+  }
 
   const resultsDir = join(here, 'results');
   mkdirSync(resultsDir, { recursive: true });
@@ -144,6 +157,7 @@ try {
     baseline,
     stores,
     ceilings,
+    withoutHttpRuns,
     files: [summaryFile, chartFile].map((file) => relative(process.cwd(), file) || file),
     finishedAt: new Date(),
     totalSeconds: (Date.now() - started) / 1000,
@@ -153,7 +167,7 @@ try {
   data.totalSeconds = (Date.now() - started) / 1000;
   writeFileSync(summaryFile, markdownSummary(data));
   process.stdout.write(terminalReport(data));
-  const violations = [...stores.flatMap((o) => o.violations), ...(ceilings?.violations ?? [])];
+  const violations = [...stores.flatMap((o) => o.violations), ...(ceilings?.violations ?? []), ...withoutHttpRuns.flatMap((o) => o.violations)];
   if (violations.length > 0) process.stderr.write(`\nbench FAILED: ${fmt(violations.length)} violation(s), see above (${duration(data.totalSeconds)})\n`);
   process.exitCode = violations.length === 0 ? 0 : 1;
 } catch (error) {

@@ -162,6 +162,39 @@ function ceilingRows(data) {
     baseline ? fmt(r.rate / baseline, 3) : '–',
   ]);
 }
+const BARE_HEADER = ['Store', 'Claimers', 'Claims/s', 'Claims per batch', 'Node CPU µs', 'PostgreSQL CPU µs', 'Cores busy', 'Over HTTP, claims/s', 'HTTP ÷ without'];
+const BARE_ALIGN = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'];
+/** The claim-without-HTTP runs beside the hot-packet HTTP run at the same connection count, when there is one. */
+function bareRows(data) {
+  const rows = [];
+  for (const outcome of data.withoutHttpRuns ?? []) {
+    const http = data.stores.find((o) => o.store === outcome.store)?.runs ?? [];
+    for (const r of outcome.runs) {
+      const over = http.find((run) => run.scenario === 'hot' && run.connections === r.claimers);
+      rows.push([
+        STORE_NAMES[outcome.store],
+        fmt(r.claimers),
+        fmt(r.rate),
+        r.perBatch == null ? '–' : fmt(r.perBatch, 1),
+        orDash(r.cpuUs),
+        outcome.store === 'postgres' ? orDash(r.postgresUs) : '–',
+        r.busy == null ? '–' : `${fmt(r.busy * 100)}%`,
+        over ? fmt(over.rate) : '–',
+        over && r.rate > 0 ? fmt(over.rate / r.rate, 2) : '–',
+      ]);
+    }
+  }
+  return rows;
+}
+/** The claim-without-HTTP section's lines: a table, or why there is none. */
+function bareLines(data, tableOf) {
+  const runs = data.withoutHttpRuns ?? [];
+  if (runs.length === 0) return ['Not run (BENCH_CEILINGS=0).'];
+  return [...tableOf(BARE_HEADER, bareRows(data), BARE_ALIGN), ...runs.filter((o) => o.kept).map((o) => `Database kept for inspection: ${o.kept}`)];
+}
+const BARE_NOTE =
+  'The server’s own services (buildApp, not listening) on a fresh database of each store, in a process of their own, with no sockets, no Fastify and no load generator: each claimer looks up its session, claims from a hot packet of 10,000 shares (the per-packet batches, risk screening, ledger, audit and webhook records), serialises the response and waits for the commit (on SQLite its fsync too), in a loop. What the claim path alone does on this machine: no HTTP run can beat it. Node CPU µs: that process’s CPU time a claim. Over HTTP: the hot-packet HTTP run at the same number of connections, in this run.';
+
 /** The ceiling section's lines: a table, or why there is none. */
 function ceilingLines(data, tableOf) {
   const c = data.ceilings;
@@ -218,6 +251,9 @@ function checkLines(data) {
       `${name}: ${passed}/${o.checks.length} claim runs (warm-up included) passed the stored-claims vs 201 check and the money invariants; ${fmt(claimed)} claims answered 201, ${fmt(o.claimsStored)} stored in all`,
     );
   }
+  for (const o of data.withoutHttpRuns ?? []) {
+    lines.push(`${STORE_NAMES[o.store]} without HTTP: ${o.violations.length === 0 ? `${fmt(o.claims ?? 0)} claims answered and as many stored, money invariants intact` : 'FAILED (see the violations below)'}`);
+  }
   for (const o of data.stores) {
     for (const run of o.runs) {
       const failed = Object.entries(run.statuses).filter(([status]) => status.startsWith('5'));
@@ -229,6 +265,7 @@ function checkLines(data) {
   }
   for (const o of data.stores) for (const v of o.violations) lines.push(`VIOLATION: ${v}`);
   for (const v of data.ceilings?.violations ?? []) lines.push(`VIOLATION: ${v}`);
+  for (const o of data.withoutHttpRuns ?? []) for (const v of o.violations) lines.push(`VIOLATION: ${v}`);
   for (const o of data.stores) if (o.kept) lines.push(`${STORE_NAMES[o.store]} database kept for inspection: ${o.kept}`);
   return lines;
 }
@@ -257,6 +294,10 @@ export function terminalReport(data) {
     `Ceilings: PostgreSQL ${data.ceilings?.engine ?? ''} alone`,
     `  ${CEILING_NOTE}`,
     ...ceilingLines(data, table),
+    '',
+    'Ceilings: the claim without HTTP',
+    `  ${BARE_NOTE}`,
+    ...bareLines(data, table),
     '',
     'Targets',
     ...headlines(data).map((h) => `  ${h.text}`),
@@ -322,6 +363,12 @@ export function markdownSummary(data) {
     CEILING_NOTE,
     '',
     ...ceilingLines(data, markdownTable),
+    '',
+    '## Ceilings: the claim without HTTP',
+    '',
+    BARE_NOTE,
+    '',
+    ...bareLines(data, markdownTable),
     '',
     '## Setup',
     '',
