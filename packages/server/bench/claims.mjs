@@ -30,7 +30,7 @@
 //      server's own services in a process of their own, no sockets, no Fastify, no load generator,
 //      claimers in a loop at each connection count and at 200 (session lookup, claim, response
 //      body, commit and fsync): what the claim path alone does on this machine, the ceiling of
-//      every HTTP figure, beside the hot-packet HTTP run at the same count.
+//      the hot-packet HTTP run at the same count, shown beside it.
 //   6. Where the CPU went over the baseline and each claim run, per answered request (from /proc,
 //      Linux): the server process, every PostgreSQL process, the load generator (this process),
 //      the rest of the machine, and the share of the cores busy: whether a run was bound by the

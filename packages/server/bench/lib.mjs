@@ -38,7 +38,7 @@ export function machineCpu() {
 }
 
 /** CPU time per answered request over a run: this process's (the load generator's), PostgreSQL's and the whole machine's. */
-function cpuShares(before, after, count) {
+export function cpuShares(before, after, count) {
   const own = after.own.user + after.own.system - before.own.user - before.own.system;
   const per = (value) => (count > 0 ? value / count : null);
   if (!before.machine || !after.machine) return { loadUs: per(own), postgresUs: null, machineUs: null, busy: null };

@@ -193,7 +193,7 @@ function bareLines(data, tableOf) {
   return [...tableOf(BARE_HEADER, bareRows(data), BARE_ALIGN), ...runs.filter((o) => o.kept).map((o) => `Database kept for inspection: ${o.kept}`)];
 }
 const BARE_NOTE =
-  'The server’s own services (buildApp, not listening) on a fresh database of each store, in a process of their own, with no sockets, no Fastify and no load generator: each claimer looks up its session, claims from a hot packet of 10,000 shares (the per-packet batches, risk screening, ledger, audit and webhook records), serialises the response and waits for the commit (on SQLite its fsync too), in a loop. What the claim path alone does on this machine: no HTTP run can beat it. Node CPU µs: that process’s CPU time a claim. Over HTTP: the hot-packet HTTP run at the same number of connections, in this run.';
+  'The server’s own services (buildApp, not listening) on a fresh database of each store, in a process of their own, with no sockets, no Fastify and no load generator: each claimer looks up its session, claims from a hot packet of 10,000 shares (the per-packet batches, risk screening, ledger, audit and webhook records), serialises the response and waits for the commit (on SQLite its fsync too), in a loop. What the claim path alone does on this machine: the ceiling of an HTTP run at the same count. Node CPU µs: that process’s CPU time a claim. Over HTTP: the hot-packet HTTP run at the same number of connections, in this run.';
 
 /** The ceiling section's lines: a table, or why there is none. */
 function ceilingLines(data, tableOf) {

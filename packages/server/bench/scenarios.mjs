@@ -39,7 +39,7 @@ const FIRST_GUESS = { sqlite: 15_000, postgres: 8_000 };
  * A fresh database for one store: a SQLite file in a temporary folder, or a new database on the
  * PostgreSQL server. `discard()` removes it; a run with violations keeps it for inspection.
  */
-async function freshDatabase(store, pgServer) {
+export async function freshDatabase(store, pgServer) {
   if (store === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'hongbao-bench-'));
     const file = join(dir, 'hongbao.db');

@@ -14,16 +14,13 @@
 // from /proc), the share of the cores busy, and claims per batch. Afterwards the stored claims
 // are counted against the claims answered and the money invariants checked.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { buildApp } from '../dist/app.js';
 import { DEFAULT_CONFIG } from '../dist/config.js';
-import { createPostgresDatabase, dropPostgresDatabase } from '../dist/store/postgres.js';
 import { assertInvariants } from '../dist/testing/invariants.js';
-import { STORE_NAMES, machineCpu, progress } from './lib.mjs';
+import { STORE_NAMES, cpuShares, machineCpu, progress } from './lib.mjs';
+import { freshDatabase } from './scenarios.mjs';
 
 const SHARE_TOTAL = 200_000; // ¥2,000 a packet, as the HTTP runs
 /** Claims a second that the packets made before each run leave room for. */
@@ -52,20 +49,12 @@ if (process.env.WITHOUT_HTTP) await child(JSON.parse(process.env.WITHOUT_HTTP));
 
 /** The child: the runs themselves, the result as one JSON line on stdout. */
 async function child({ store, claimers, seconds, users, pgServer, pgPoolSize, sqliteSynchronous }) {
-  let db;
-  let folder = null;
-  const pgName = `hongbao_bench_nohttp_${process.pid}`;
-  if (store === 'sqlite') {
-    folder = mkdtempSync(join(tmpdir(), 'hongbao-bench-nohttp-'));
-    db = join(folder, 'hongbao.db');
-  } else {
-    db = await createPostgresDatabase(pgServer, pgName);
-  }
+  const database = await freshDatabase(store, pgServer);
+  const db = database.db;
   const config = { ...DEFAULT_CONFIG, db, sqliteSynchronous, pgPoolSize, mode: 'development', logLevel: 'silent', h5Dir: null };
   const app = await buildApp({ config });
   const { services, ctx } = app.hongbao;
   const result = { store, runs: [], violations: [] };
-  const say = (text) => process.stderr.write(`${text}\n`);
 
   try {
     const tokens = [];
@@ -92,7 +81,6 @@ async function child({ store, claimers, seconds, users, pgServer, pgPoolSize, sq
       return making;
     };
     await hotPacket(0);
-    say(`  ${users.toLocaleString('en')} users and a hot packet made through the services`);
 
     let next = 0; // the claim number: user next % users, packet ⌊next / users⌋
     let answered = 0;
@@ -102,11 +90,10 @@ async function child({ store, claimers, seconds, users, pgServer, pgPoolSize, sq
       await hotPacket(Math.floor((next + RATE_ROOM * seconds) / users));
       let claims = 0;
       let refused = 0;
-      const firstRefusal = [];
+      let firstRefusal = null;
       const batchesBefore = { ...services.claims.stats };
       const end = Date.now() + seconds * 1000;
-      const machineBefore = machineCpu();
-      const cpuBefore = process.cpuUsage();
+      const before = { own: process.cpuUsage(), machine: machineCpu() };
       const started = performance.now();
       const claimer = async () => {
         while (Date.now() < end) {
@@ -121,30 +108,28 @@ async function child({ store, claimers, seconds, users, pgServer, pgPoolSize, sq
             claims++;
           } catch (error) {
             refused++;
-            if (firstRefusal.length === 0) firstRefusal.push(error.code ?? error.message);
+            firstRefusal ??= error.code ?? error.message;
           }
           await ctx.db.flush();
         }
       };
       await Promise.all(Array.from({ length: count }, claimer));
       const elapsed = (performance.now() - started) / 1000;
-      const cpu = process.cpuUsage(cpuBefore);
-      const machineAfter = machineCpu();
+      const shares = cpuShares(before, { own: process.cpuUsage(), machine: machineCpu() }, claims);
       answered += claims;
       const batches = services.claims.stats.batches - batchesBefore.batches;
       const batched = services.claims.stats.batched - batchesBefore.batched;
       const run = {
         claimers: count,
         rate: claims / elapsed,
-        cpuUs: claims > 0 ? (cpu.user + cpu.system) / claims : null,
-        postgresUs: store === 'postgres' && machineBefore && machineAfter && claims > 0 ? (machineAfter.postgresUs - machineBefore.postgresUs) / claims : null,
-        busy: machineBefore && machineAfter ? (machineAfter.busyUs - machineBefore.busyUs) / (machineAfter.totalUs - machineBefore.totalUs) : null,
+        cpuUs: shares.loadUs, // this process's: the claim path's
+        postgresUs: store === 'postgres' ? shares.postgresUs : null,
+        busy: shares.busy,
         perBatch: batches > 0 ? batched / batches : null,
         refused,
       };
       result.runs.push(run);
-      if (refused > 0) result.violations.push(`claim without HTTP (${store}, ${count} claimers): ${refused} claims refused, the first: ${firstRefusal[0]}`);
-      say(`  ${count} claimers: ${Math.round(run.rate).toLocaleString('en')} claims/s, ${Math.round(run.cpuUs ?? 0)} µs of CPU a claim`);
+      if (refused > 0) result.violations.push(`claim without HTTP (${store}, ${count} claimers): ${refused} claims refused, the first: ${firstRefusal}`);
     }
     await ctx.db.flush();
     const stored = Number((await ctx.db.get('SELECT COUNT(*) AS n FROM claims')).n);
@@ -159,9 +144,8 @@ async function child({ store, claimers, seconds, users, pgServer, pgPoolSize, sq
     result.violations.push(`claim without HTTP (${store}) failed: ${error.stack ?? error}`);
   } finally {
     await app.close();
-    if (folder) rmSync(folder, { recursive: true, force: true });
-    else if (result.violations.length === 0) await dropPostgresDatabase(pgServer, pgName).catch(() => undefined);
-    else result.kept = db;
+    if (result.violations.length === 0) await database.discard().catch(() => undefined);
+    else result.kept = database.shown;
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
